@@ -1,0 +1,46 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One thing wrong with a stack's configuration. */
+export interface ConfigProblem {
+    /** The full config key, e.g. `stageline:network.azCount`. */
+    key: string;
+    /** What the stack file gave, rendered for a person (`1`, `"prod-eu"`, `(missing)`). */
+    given: string;
+    /** What is allowed, in words (`an integer from 2 to 6`). */
+    allowed: string;
+}
+
+/** Renders a config value for an error message without ever printing a whole object. */
+export function renderGiven(value: unknown): string {
+    if (value === undefined) return "(missing)";
+    if (typeof value === "string") return JSON.stringify(value);
+    if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+    if (Array.isArray(value)) return `a list of ${value.length}`;
+    return "an object";
+}
+
+export function formatProblem(p: ConfigProblem): string {
+    return `${p.key} is ${p.given}; allowed: ${p.allowed}`;
+}
+
+/**
+ * Bad configuration. A `pulumi.RunError`, so `pulumi up` prints the message and exits cleanly
+ * (no stack trace), and the offline plan exits 2 with the same text.
+ * It lists every problem found, not just the first.
+ */
+export class ConfigError extends pulumi.RunError {
+    readonly stack: string;
+    readonly problems: ConfigProblem[];
+    constructor(stack: string, problems: ConfigProblem[]) {
+        const lines = problems.map((p) => `  - ${formatProblem(p)}`);
+        const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+        super(`Invalid configuration for stack "${stack}" (${count}):\n${lines.join("\n")}`);
+        this.name = "ConfigError";
+        this.stack = stack;
+        this.problems = problems;
+    }
+}
+
+export function isConfigError(err: unknown): err is ConfigError {
+    return err instanceof ConfigError || (err as { name?: string } | undefined)?.name === "ConfigError";
+}

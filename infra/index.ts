@@ -1,0 +1,21 @@
+/**
+ * The Pulumi entry (`Pulumi.yaml` → `main: infra/`): read the stack's config once, validate it,
+ * build the stage, export its outputs. Bad config ends as a ConfigError (a `pulumi.RunError`):
+ * one message, no stack trace, no resource created.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { loadSettings } from "./config";
+import { stageline } from "./program";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
+
+const raw = pulumi.runtime.allConfig();
+const settings = loadSettings(pulumi.getStack(), raw, {
+    project: pulumi.getProject(),
+    secretKeys: Object.keys(raw).filter((k) => isConfigSecret(k)),
+});
+const outputs = stageline(settings);
+
+// Pulumi exports what the entry module exports.
+module.exports = outputs;

@@ -1,0 +1,212 @@
+/**
+ * The typed, validated settings of one stage. `infra/config.ts` builds a `StageSettings` from a
+ * stack's config (stack YAML + stage defaults); components receive the parts they need and never
+ * read `pulumi.Config` themselves.
+ */
+
+/** The four stages of the delivery platform. */
+export const STAGES = ["dev", "test", "staging", "prod"] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** How NAT gateways are laid out. */
+export type NatLayout = "single" | "perAz";
+
+export interface NetworkSettings {
+    /** The VPC's IPv4 block, a /16 to /20. */
+    readonly cidr: string;
+    /** Availability Zones the stage's workloads (tasks, NAT) run in. */
+    readonly azCount: number;
+    /**
+     * AZs that get subnets: the first `max(azCount, 2)` letters of the region unless configured.
+     * Always at least two, since an ALB and an RDS subnet group need two AZs, even in dev.
+     */
+    readonly availabilityZones: readonly string[];
+    /** One NAT gateway per workload AZ (`perAz`) or one for the whole stage (`single`). */
+    readonly natGateways: NatLayout;
+    /** Days VPC flow logs are kept in CloudWatch. */
+    readonly flowLogRetentionDays: number;
+}
+
+export interface EdgeSettings {
+    /** Apex domain of the platform, e.g. `example.com`. */
+    readonly domain: string;
+    /** Route 53 public hosted zone id of `domain` (needed for TLS certificates and public records). */
+    readonly hostedZoneId?: string;
+    /** The stage's host name under `domain` (`test` → `test.example.com`). */
+    readonly recordName: string;
+    /** The full host name the stage serves, `recordName.domain`. */
+    readonly hostname: string;
+    /** Internet-facing load balancer (false: internal, reachable only inside the VPC). */
+    readonly public: boolean;
+    /** HTTPS listener with an ACM certificate and an HTTP → HTTPS redirect. */
+    readonly tls: boolean;
+    /** A WAFv2 web ACL with AWS managed rules on the load balancer. */
+    readonly waf: boolean;
+    /** Requests per 5 minutes from one IP before WAF blocks it. */
+    readonly wafRateLimit: number;
+    /** Days ALB access logs are kept in S3. */
+    readonly accessLogRetentionDays: number;
+}
+
+export type DatabaseEngine = "postgres" | "mysql";
+
+export interface OwnedDatabaseSettings {
+    readonly mode: "owned";
+    readonly engine: DatabaseEngine;
+    readonly engineVersion: string;
+    readonly instanceClass: string;
+    readonly allocatedStorageGb: number;
+    readonly maxAllocatedStorageGb: number;
+    readonly multiAz: boolean;
+    readonly backupRetentionDays: number;
+    readonly deletionProtection: boolean;
+    readonly performanceInsights: boolean;
+    /** Enhanced monitoring interval in seconds; 0 turns it off. */
+    readonly monitoringIntervalSeconds: number;
+    readonly databaseName: string;
+    readonly masterUsername: string;
+    /** Reject connections without TLS (parameter group). */
+    readonly forceTls: boolean;
+    /** An AWS Backup plan for the database. */
+    readonly awsBackup: boolean;
+}
+
+export interface SharedDatabaseSettings {
+    readonly mode: "shared";
+    /** Fully qualified stack whose database this stage uses, e.g. `acme/stageline/prod`. */
+    readonly prodStack: string;
+}
+
+export type DatabaseSettings = OwnedDatabaseSettings | SharedDatabaseSettings;
+
+export interface ServiceSettings {
+    /** Service name, unique in the stage; names its ECR repository, task family and rules. */
+    readonly name: string;
+    /** Container port. */
+    readonly port: number;
+    readonly healthCheckPath: string;
+    /** Listener rule path patterns (at least one of pathPatterns / hostHeaders). */
+    readonly pathPatterns: readonly string[];
+    readonly hostHeaders: readonly string[];
+    /** Listener rule priority, unique in the stage. */
+    readonly priority: number;
+    /** Fargate CPU units. */
+    readonly cpu: number;
+    /** Fargate memory in MiB. */
+    readonly memory: number;
+    readonly desiredCount: number;
+    readonly minCount: number;
+    readonly maxCount: number;
+    /** Target CPU utilisation (%) for autoscaling. */
+    readonly cpuTarget: number;
+    /** Target ALB requests per target per minute for autoscaling. */
+    readonly requestsPerTarget: number;
+    /** Plain (non-secret) environment variables. */
+    readonly environment: Readonly<Record<string, string>>;
+    readonly readOnlyRootFilesystem: boolean;
+    /** The container's user (uid[:gid]); never root. */
+    readonly user: string;
+    /** The image tag the first deploy uses; later deploys belong to the pipeline. */
+    readonly initialImageTag: string;
+    readonly logRetentionDays: number;
+    /** Alarm threshold: p95 target response time in seconds. */
+    readonly latencyP95Seconds: number;
+    /** Alarm threshold: 5xx responses per minute. */
+    readonly errors5xxPerMinute: number;
+}
+
+export type PipelineTrigger = "push" | "tag" | "promote";
+
+export interface PipelineSettings {
+    readonly enabled: boolean;
+    /** ARN of the CodeConnections (CodeStar) connection authorised for GitHub. */
+    readonly connectionArn?: string;
+    /** The application repository, `owner/name`. */
+    readonly repository: string;
+    /** The branch this stage deploys from (dev → dev, test → qa, staging → main). */
+    readonly branch: string;
+    /** `push`: every push to the branch; `tag`: release tags only; `promote`: prod, no build. */
+    readonly trigger: PipelineTrigger;
+    /** Git tag glob for `tag` triggers, e.g. `release-*`. */
+    readonly tagPattern: string;
+    /** EventBridge schedule expression that starts the pipeline, or none. */
+    readonly schedule?: string;
+    /** A manual approval before deploy. */
+    readonly approval: boolean;
+    /** E-mail addresses notified for approvals. */
+    readonly approverEmails: readonly string[];
+    /** A database snapshot (and uploads backup) before deploy. */
+    readonly snapshotBeforeDeploy: boolean;
+    /** A sign-off approval after the smoke test; rejecting it rolls the stage back. */
+    readonly signOff: boolean;
+    /** Stack whose approved images prod promotes (prod only), e.g. `acme/stageline/staging`. */
+    readonly promoteFromStack?: string;
+    readonly buildComputeType: string;
+    readonly buildTimeoutMinutes: number;
+    readonly logRetentionDays: number;
+    readonly artifactRetentionDays: number;
+}
+
+export type RepositoryKind = "software" | "image" | "infrastructure" | "devops" | "mobile";
+
+export interface RepositorySettings {
+    readonly name: string;
+    readonly description: string;
+    readonly kind: RepositoryKind;
+    /** Whether the repository deploys through stage branches (dev/qa/main). */
+    readonly deploys: boolean;
+    readonly visibility: "private" | "internal" | "public";
+}
+
+export interface GitHubSettings {
+    /** Manage GitHub at all from this stack. */
+    readonly enabled: boolean;
+    /** The GitHub organisation. */
+    readonly owner: string;
+    /** Whether this stack owns org-wide objects (repositories, rulesets, labels, OIDC provider). */
+    readonly manageOrgResources: boolean;
+    /** The infrastructure repository (this one), holding the per-stage Environments. */
+    readonly infraRepository: string;
+    readonly repositories: readonly RepositorySettings[];
+    /** Approving reviews a pull request needs. */
+    readonly requiredApprovals: number;
+    /** GitHub user logins who approve deployments of this stage. */
+    readonly reviewers: readonly string[];
+    /** Team slugs who approve deployments of this stage. */
+    readonly reviewerTeams: readonly string[];
+    /** Status checks required on protected branches. */
+    readonly requiredChecks: readonly string[];
+}
+
+export interface AlertSettings {
+    /** E-mail subscribed to the stage's alarm topic, if any. */
+    readonly email?: string;
+}
+
+export interface UploadsSettings {
+    /** An S3 bucket for user uploads, backed up before every release. */
+    readonly enabled: boolean;
+}
+
+export interface StageSettings {
+    /** Pulumi project name. */
+    readonly project: string;
+    /** Pulumi stack name (`prod`, `prod-eu`, ...). */
+    readonly stack: string;
+    /** The stage this stack is. */
+    readonly stage: Stage;
+    /** AWS region. */
+    readonly region: string;
+    readonly network: NetworkSettings;
+    readonly edge: EdgeSettings;
+    readonly database: DatabaseSettings;
+    readonly services: readonly ServiceSettings[];
+    readonly pipeline: PipelineSettings;
+    readonly github: GitHubSettings;
+    readonly alerts: AlertSettings;
+    readonly uploads: UploadsSettings;
+    /** Put every service behind a fixed 503 maintenance response, deleting nothing. */
+    readonly maintenance: boolean;
+    /** Tags on every AWS resource (besides stage/project tags). */
+    readonly tags: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,203 @@
+/**
+ * The mock harness: runs a stage program under `pulumi.runtime.setMocks` and captures every
+ * resource the engine would see — type, name, URN, parent, inputs, mocked outputs and the
+ * resource options (`protect`, `retainOnDelete`, `ignoreChanges`, dependencies) read from the
+ * very registration requests the engine receives. The tests and `npm run plan` both use it.
+ *
+ * Stacks run one after another in one process (the Pulumi runtime is global state).
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { createMocks, MockContext } from "./mocks";
+import { StageSettings } from "../infra/settings";
+import { stageline, StageOutputs } from "../infra/program";
+import { loadStackFile, LoadOptions } from "../infra/config";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as {
+    getMonitor(): { registerResource(req: RegisterRequest, cb: (err: unknown, res: RegisterResponse | undefined) => void): Promise<void> };
+    waitForRPCs(): Promise<void>;
+};
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean;
+    getRetainondelete(): boolean;
+    getIgnorechangesList(): string[];
+    getDependenciesList(): string[];
+    getDeletebeforereplace(): boolean;
+    getReplaceonchangesList(): string[];
+    getAliasesList(): unknown[];
+    getAliasspecs(): boolean;
+}
+interface RegisterResponse {
+    getUrn(): string;
+}
+
+/** The options the engine would apply to a resource. */
+export interface CapturedOptions {
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    /** URNs this resource depends on (explicit `dependsOn` and implied by inputs). */
+    dependsOn: string[];
+    deleteBeforeReplace: boolean;
+    replaceOnChanges: string[];
+}
+
+/** One resource of a planned stack. */
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** The parent's URN (the stack itself for top-level resources). */
+    parent?: string;
+    /** False for component resources. */
+    custom: boolean;
+    /** Inputs as the provider would receive them. */
+    inputs: Record<string, unknown>;
+    /** Inputs plus the mocked values AWS computes (ids, ARNs, endpoints). */
+    outputs: Record<string, unknown>;
+    id?: string;
+    options: CapturedOptions;
+}
+
+export interface StackPlan {
+    stack: string;
+    settings: StageSettings;
+    resources: PlannedResource[];
+    /** The stack's exported outputs, resolved. */
+    outputs: Record<string, unknown>;
+}
+
+export interface PlanOptions {
+    /** Outputs of stacks read by StackReference, keyed by fully qualified stack name. */
+    stackOutputs?: Record<string, Record<string, unknown>>;
+    /** Run as a preview whose computed values are unknown (as before first creation). @default false */
+    unknownOutputs?: boolean;
+    /** The program to run. @default stageline */
+    program?: (s: StageSettings) => StageOutputs;
+}
+
+/** Runs one stage under mocks and returns every resource it registered. */
+export async function planStack(settings: StageSettings, opts: PlanOptions = {}): Promise<StackPlan> {
+    const ctx: MockContext = { region: settings.region, stackOutputs: opts.stackOutputs, unknownOutputs: opts.unknownOutputs };
+    const byKey = new Map<string, { inputs: Record<string, unknown>; outputs: Record<string, unknown>; id?: string }>();
+    const mocks = createMocks(ctx, (args, result) => {
+        byKey.set(`${args.type}::${args.name}`, { inputs: args.inputs, outputs: result.state, id: result.id });
+    });
+    await pulumi.runtime.setMocks(mocks, settings.project, settings.stack, opts.unknownOutputs ?? false);
+
+    const registered: Omit<PlannedResource, "inputs" | "outputs" | "id">[] = [];
+    const monitor = runtimeSettings.getMonitor();
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) =>
+        original(req, (err, res) => {
+            if (!err && res) {
+                registered.push({
+                    urn: res.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    parent: req.getParent() || undefined,
+                    custom: req.getCustom(),
+                    options: {
+                        protect: req.getProtect() === true,
+                        retainOnDelete: req.getRetainondelete() === true,
+                        ignoreChanges: req.getIgnorechangesList(),
+                        dependsOn: req.getDependenciesList(),
+                        deleteBeforeReplace: req.getDeletebeforereplace(),
+                        replaceOnChanges: req.getReplaceonchangesList(),
+                    },
+                });
+            }
+            cb(err, res);
+        });
+
+    const program = opts.program ?? stageline;
+    const exported = await pulumi.runtime.runInPulumiStack(async () => program(settings));
+    await runtimeSettings.waitForRPCs();
+
+    const resources: PlannedResource[] = registered
+        .filter((r) => r.type !== "pulumi:pulumi:Stack")
+        .map((r) => {
+            const data = byKey.get(`${r.type}::${r.name}`);
+            return { ...r, inputs: data?.inputs ?? {}, outputs: data?.outputs ?? {}, id: data?.id };
+        });
+    return { stack: settings.stack, settings, resources, outputs: (exported ?? {}) as Record<string, unknown> };
+}
+
+/** The repository root (where the `Pulumi.<stack>.yaml` files live). */
+export const ROOT = path.resolve(__dirname, "..");
+
+/** Reads and validates `Pulumi.<stack>.yaml` from the repository root. */
+export function stackSettings(stack: string, opts: LoadOptions = {}): StageSettings {
+    return loadStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), stack, opts);
+}
+
+/**
+ * Realistic outputs of the prod stack, for running staging alone. The contract test proves prod's
+ * real exports have these keys and types; `planAll` feeds staging prod's actual planned outputs.
+ */
+export function prodFixtureOutputs(region = "eu-west-1"): Record<string, unknown> {
+    return {
+        vpcId: "vpc-0a1b2c3d4e5f60718",
+        vpcCidr: "10.40.0.0/16",
+        databaseRouteTableIds: ["rtb-0aa1aa1aa1aa1aa1a", "rtb-0bb2bb2bb2bb2bb2b", "rtb-0cc3cc3cc3cc3cc3c"],
+        privateRouteTableIds: ["rtb-0dd4dd4dd4dd4dd4d", "rtb-0ee5ee5ee5ee5ee5e", "rtb-0ff6ff6ff6ff6ff6f"],
+        dbAddress: `prod-db.c9akciq32.${region}.rds.amazonaws.com`,
+        dbPort: 5432,
+        dbName: "app",
+        dbSecretArn: `arn:aws:secretsmanager:${region}:123456789012:secret:rds!db-4f6c1e2a-7b3d-4c1a-9f0e-2d5b8a6c4e11-AbCdEf`,
+        dbSecurityGroupId: "sg-0123456789abcdef0",
+        dbInstanceId: "prod-db",
+        dbInstanceArn: `arn:aws:rds:${region}:123456789012:db:prod-db`,
+        region,
+    };
+}
+
+/** Runs a stack from its YAML with prod's fixture outputs available to StackReferences. */
+export async function planStackFile(stack: string, opts: PlanOptions = {}): Promise<StackPlan> {
+    const settings = stackSettings(stack);
+    const refs: Record<string, Record<string, unknown>> = { ...(opts.stackOutputs ?? {}) };
+    if (settings.database.mode === "shared") refs[settings.database.prodStack] ??= prodFixtureOutputs(settings.region);
+    if (settings.pipeline.promoteFromStack) refs[settings.pipeline.promoteFromStack] ??= {};
+    return planStack(settings, { ...opts, stackOutputs: refs });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a plan
+// ---------------------------------------------------------------------------------------------
+
+/** All resources of a type (`aws:rds/instance:Instance`). */
+export function ofType(plan: StackPlan, type: string): PlannedResource[] {
+    return plan.resources.filter((r) => r.type === type);
+}
+
+/** The one resource with this type and name; fails if absent. */
+export function findResource(plan: StackPlan, type: string, name: string): PlannedResource {
+    const r = plan.resources.find((x) => x.type === type && x.name === name);
+    if (!r) {
+        const names = ofType(plan, type).map((x) => x.name);
+        throw new Error(`stack ${plan.stack} has no ${type} named "${name}" (has: ${names.join(", ") || "none"})`);
+    }
+    return r;
+}
+
+/** Children (direct) of a resource. */
+export function childrenOf(plan: StackPlan, parent: PlannedResource): PlannedResource[] {
+    return plan.resources.filter((r) => r.parent === parent.urn);
+}
+
+/** Resolves an Output and fails if its value is unknown (undefined) under the mocks. */
+export async function known<T>(value: pulumi.Input<T> | undefined, label: string): Promise<T> {
+    if (value === undefined) throw new Error(`${label} is unknown (undefined)`);
+    // Output's isKnown/promise are internal but stable; apply() would never call back on an unknown.
+    const o = pulumi.output(value) as unknown as { isKnown: Promise<boolean>; promise(): Promise<T | undefined> };
+    if (!(await o.isKnown)) throw new Error(`${label} is unknown (not computed) under the mocks`);
+    const resolved = await o.promise();
+    if (resolved === undefined) throw new Error(`${label} is unknown (undefined) under the mocks`);
+    return resolved;
+}
