@@ -504,25 +504,34 @@ export function loadSettings(stack: string, raw: RawConfig, opts: LoadOptions = 
         values[key] = value;
     }
 
-    // Shapes.
+    // Shapes. A value that fails its shape is reported and then removed, so the rest of its
+    // section still gets checked, and rules never complain about a key already reported.
     const shaped: Shapes = {};
+    const reported = new Set<string>();
     for (const key of CONFIG_KEYS) {
         if (!(key in values)) continue;
-        const result = (TOP_LEVEL[key] as z.ZodType).safeParse(values[key], { reportInput: true });
-        if (result.success) {
-            (shaped as Record<string, unknown>)[key] = result.data;
-            continue;
-        }
-        for (const issue of result.error.issues) {
-            const at = `${NS}:${key}${keyPath(issue.path, values[key])}`;
-            if (issue.code === "unrecognized_keys") {
-                const allowedKeys = allowedKeysAt(key, issue.path);
-                for (const k of issue.keys) {
-                    problems.push({ key: `${at}.${k}`, given: "set", allowed: `no such key; known keys here: ${allowedKeys.join(", ")}` });
-                }
-            } else {
-                problems.push({ key: at, given: renderGiven((issue as { input?: unknown }).input), allowed: issue.message });
+        let value = structuredClone(values[key]);
+        for (let attempt = 0; attempt < 4; attempt++) {
+            const result = (TOP_LEVEL[key] as z.ZodType).safeParse(value, { reportInput: true });
+            if (result.success) {
+                (shaped as Record<string, unknown>)[key] = result.data;
+                break;
             }
+            for (const issue of result.error.issues) {
+                const at = `${NS}:${key}${keyPath(issue.path, values[key])}`;
+                if (issue.code === "unrecognized_keys") {
+                    const allowedKeys = allowedKeysAt(key, issue.path);
+                    for (const k of issue.keys) {
+                        problems.push({ key: `${at}.${k}`, given: "set", allowed: `no such key; known keys here: ${allowedKeys.join(", ")}` });
+                        value = removeAt(value, [...issue.path, k]);
+                    }
+                } else {
+                    problems.push({ key: at, given: renderGiven((issue as { input?: unknown }).input), allowed: issue.message });
+                    reported.add(at);
+                    value = issue.path.length === 0 ? undefined : removeAt(value, issue.path);
+                }
+            }
+            if (value === undefined) break;
         }
     }
 
@@ -538,9 +547,24 @@ export function loadSettings(stack: string, raw: RawConfig, opts: LoadOptions = 
     }
     if (stage === undefined) throw new ConfigError(stack, problems);
 
-    const settings = resolve(stack, stage, region ?? "", shaped, opts.project ?? "stageline", problems);
+    const ruleProblems: ConfigProblem[] = [];
+    const settings = resolve(stack, stage, region ?? "", shaped, opts.project ?? "stageline", ruleProblems);
+    problems.push(...ruleProblems.filter((p) => !reported.has(p.key)));
     if (problems.length > 0) throw new ConfigError(stack, problems);
     return settings;
+}
+
+/** A copy of `value` without the property at `p` (array items stay, so names stay aligned). */
+function removeAt(value: unknown, p: readonly PropertyKey[]): unknown {
+    if (p.length === 0 || value === null || typeof value !== "object") return value;
+    const [head, ...rest] = p;
+    if (Array.isArray(value)) {
+        return value.map((item, i) => (i === head ? (rest.length === 0 ? {} : removeAt(item, rest)) : item));
+    }
+    const copy: Record<PropertyKey, unknown> = { ...(value as Record<PropertyKey, unknown>) };
+    if (rest.length === 0) delete copy[head as string];
+    else copy[head as string] = removeAt(copy[head as string], rest);
+    return copy;
 }
 
 function allowedKeysAt(top: keyof typeof TOP_LEVEL, p: readonly PropertyKey[]): string[] {
