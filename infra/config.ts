@@ -94,6 +94,8 @@ const databaseShape = z.strictObject({
     masterUsername: str("a user name: a letter, then letters, digits or _ (up to 16), not admin/postgres/rdsadmin", /^(?!(admin|postgres|rdsadmin|root)$)[A-Za-z][A-Za-z0-9_]{0,15}$/),
     forceTls: bool(),
     awsBackup: bool(),
+    prodAvailabilityZones: list(str("an Availability Zone name such as eu-west-1a"), "Availability Zone names"),
+    prodEngine: oneOf(["postgres", "mysql"]),
 });
 
 const serviceShape = z.strictObject({
@@ -162,7 +164,18 @@ const githubShape = z.strictObject({
     reviewers: list(str("a GitHub user login", /^[A-Za-z0-9-]{1,39}$/), "GitHub user logins"),
     reviewerTeams: list(str("a GitHub team slug", /^[a-z0-9_-]{1,100}$/), "GitHub team slugs"),
     requiredChecks: list(str("a status check name"), "status check names"),
+    deployBranch: str("a branch name", /^[A-Za-z0-9._/-]+$/),
 });
+
+/** The object-shaped sections, for tools and tests that walk every key. */
+export const SECTION_SHAPES = {
+    network: networkShape,
+    edge: edgeShape,
+    database: databaseShape,
+    services: serviceShape,
+    pipeline: pipelineShape,
+    github: githubShape,
+} as const;
 
 /** Every top-level key under `stageline:`, with its shape. */
 const TOP_LEVEL = {
@@ -260,7 +273,11 @@ const BASE_GITHUB: StageDefaults["github"] = {
     reviewers: [],
     reviewerTeams: [],
     requiredChecks: ["plan", "preview (dev)", "preview (test)", "preview (staging)", "preview (prod)"],
+    deployBranch: "dev",
 };
+
+/** The branches GitHubRepos creates and protects in every repository that deploys. */
+export const MANAGED_BRANCHES = ["dev", "qa", "main"] as const;
 
 export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     dev: {
@@ -301,7 +318,7 @@ export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
         },
         service: { ...BASE_SERVICE, maxCount: 3 },
         pipeline: { ...BASE_PIPELINE, branch: "qa", trigger: "push" },
-        github: { ...BASE_GITHUB },
+        github: { ...BASE_GITHUB, deployBranch: "qa" },
     },
     staging: {
         network: { cidr: "10.30.0.0/16", azCount: 3, natGateways: "perAz", flowLogRetentionDays: 90 },
@@ -319,7 +336,7 @@ export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
             logRetentionDays: 90,
             artifactRetentionDays: 90,
         },
-        github: { ...BASE_GITHUB },
+        github: { ...BASE_GITHUB, deployBranch: "main" },
     },
     prod: {
         network: { cidr: "10.40.0.0/16", azCount: 3, natGateways: "perAz", flowLogRetentionDays: 365 },
@@ -336,7 +353,7 @@ export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
             logRetentionDays: 365,
             artifactRetentionDays: 365,
         },
-        github: { ...BASE_GITHUB, manageOrgResources: true },
+        github: { ...BASE_GITHUB, manageOrgResources: true, deployBranch: "main" },
     },
 };
 
@@ -442,7 +459,9 @@ function keyPath(parts: readonly PropertyKey[], root: unknown): string {
     for (const p of parts) {
         if (typeof p === "number") {
             const item = Array.isArray(node) ? node[p] : undefined;
-            const name = item && typeof item === "object" && typeof (item as { name?: unknown }).name === "string" ? (item as { name: string }).name : undefined;
+            const raw = item && typeof item === "object" ? (item as { name?: unknown }).name : undefined;
+            // Name the item by its name when that name is itself valid, else by its position.
+            const name = typeof raw === "string" && NAME_RE.test(raw) ? raw : undefined;
             out += name ? `[${name}]` : `[${p}]`;
         } else {
             out += `.${String(p)}`;
@@ -517,20 +536,24 @@ export function loadSettings(stack: string, raw: RawConfig, opts: LoadOptions = 
                 (shaped as Record<string, unknown>)[key] = result.data;
                 break;
             }
+            const removals: PropertyKey[][] = [];
             for (const issue of result.error.issues) {
                 const at = `${NS}:${key}${keyPath(issue.path, values[key])}`;
                 if (issue.code === "unrecognized_keys") {
                     const allowedKeys = allowedKeysAt(key, issue.path);
                     for (const k of issue.keys) {
                         problems.push({ key: `${at}.${k}`, given: "set", allowed: `no such key; known keys here: ${allowedKeys.join(", ")}` });
-                        value = removeAt(value, [...issue.path, k]);
+                        removals.push([...issue.path, k]);
                     }
                 } else {
                     problems.push({ key: at, given: renderGiven((issue as { input?: unknown }).input), allowed: issue.message });
                     reported.add(at);
-                    value = issue.path.length === 0 ? undefined : removeAt(value, issue.path);
+                    removals.push([...issue.path]);
                 }
             }
+            if (removals.some((r) => r.length === 0)) value = undefined;
+            // Last list items first, so removing one does not shift the next.
+            for (const r of removals.sort(comparePathsDescending)) value = removeAt(value, r);
             if (value === undefined) break;
         }
     }
@@ -549,17 +572,31 @@ export function loadSettings(stack: string, raw: RawConfig, opts: LoadOptions = 
 
     const ruleProblems: ConfigProblem[] = [];
     const settings = resolve(stack, stage, region ?? "", shaped, opts.project ?? "stageline", ruleProblems);
-    problems.push(...ruleProblems.filter((p) => !reported.has(p.key)));
-    if (problems.length > 0) throw new ConfigError(stack, problems);
+    const wasReported = (key: string) => reported.has(key) || [...reported].some((r) => r.startsWith(`${key}[`));
+    const trusted = (p: ConfigProblem) => !wasReported(p.key) && ![...(p.dependsOn ?? []), ...ruleInputs(p.key)].some(wasReported);
+    problems.push(...ruleProblems.filter(trusted).map(({ dependsOn: _, ...p }) => p));
+    // One problem per key: the first found (a plain secret before its unknown-key report).
+    const unique = problems.filter((p, i) => problems.findIndex((q) => q.key === p.key) === i);
+    if (unique.length > 0) throw new ConfigError(stack, unique);
     return settings;
 }
 
-/** A copy of `value` without the property at `p` (array items stay, so names stay aligned). */
+function comparePathsDescending(a: readonly PropertyKey[], b: readonly PropertyKey[]): number {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        if (a[i] === b[i]) continue;
+        if (typeof a[i] === "number" && typeof b[i] === "number") return (b[i] as number) - (a[i] as number);
+        return String(b[i]).localeCompare(String(a[i]));
+    }
+    return b.length - a.length;
+}
+
+/** A copy of `value` without the property (or list item) at path `p`. */
 function removeAt(value: unknown, p: readonly PropertyKey[]): unknown {
     if (p.length === 0 || value === null || typeof value !== "object") return value;
     const [head, ...rest] = p;
     if (Array.isArray(value)) {
-        return value.map((item, i) => (i === head ? (rest.length === 0 ? {} : removeAt(item, rest)) : item));
+        if (rest.length === 0) return value.filter((_, i) => i !== head);
+        return value.map((item, i) => (i === head ? removeAt(item, rest) : item));
     }
     const copy: Record<PropertyKey, unknown> = { ...(value as Record<PropertyKey, unknown>) };
     if (rest.length === 0) delete copy[head as string];
@@ -580,6 +617,39 @@ function allowedKeysAt(top: keyof typeof TOP_LEVEL, p: readonly PropertyKey[]): 
     };
     const s = shapes[top];
     return s ? Object.keys(s.shape) : [];
+}
+
+/**
+ * The other keys a cross-key rule about `key` reads. When one of those was malformed (and so
+ * replaced by its default), the rule's verdict is dropped rather than blamed on `key`.
+ */
+const RULE_INPUTS: Record<string, string[]> = {
+    "network.availabilityZones": ["network.azCount"],
+    "edge.tls": ["edge.public"],
+    "edge.waf": ["edge.public"],
+    "edge.hostedZoneId": ["edge.public", "edge.tls"],
+    "database.maxAllocatedStorageGb": ["database.allocatedStorageGb"],
+    "pipeline.connectionArn": ["pipeline.enabled", "pipeline.trigger"],
+    "pipeline.promoteFromStack": ["pipeline.enabled", "pipeline.trigger"],
+    "pipeline.trigger": ["pipeline.enabled"],
+    "pipeline.approval": ["pipeline.enabled"],
+    "pipeline.snapshotBeforeDeploy": ["pipeline.enabled"],
+    "github.owner": ["github.enabled"],
+    "github.infraRepository": ["github.enabled", "github.repositories"],
+    "github.reviewers": ["github.enabled", "github.reviewerTeams"],
+};
+const SERVICE_RULE_INPUTS: Record<string, string[]> = {
+    memory: ["cpu"],
+    minCount: ["maxCount"],
+    desiredCount: ["minCount", "maxCount"],
+    pathPatterns: ["hostHeaders"],
+};
+
+function ruleInputs(fullKey: string): string[] {
+    const key = fullKey.slice(NS.length + 1);
+    const svc = /^(services\[[^\]]+\])\.(\w+)$/.exec(key);
+    if (svc) return (SERVICE_RULE_INPUTS[svc[2]] ?? []).map((f) => `${NS}:${svc[1]}.${f}`);
+    return (RULE_INPUTS[key] ?? []).map((k) => `${NS}:${k}`);
 }
 
 /** Applies defaults (with `??`) and checks the rules that tie keys and stages together. */
@@ -662,11 +732,17 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
         if (db.prodStack === undefined) {
             problems.push({ key: k("database.prodStack"), given: "(missing)", allowed: "the production stack staging reads its database from, org/project/stack, e.g. acme/stageline/prod" });
         }
-        const ownedKeys = Object.keys(db).filter((x) => x !== "mode" && x !== "prodStack");
+        const sharedKeys = ["mode", "prodStack", "prodAvailabilityZones", "prodEngine"];
+        const ownedKeys = Object.keys(db).filter((x) => !sharedKeys.includes(x));
         for (const x of ownedKeys) {
             problems.push({ key: k(`database.${x}`), given: "set", allowed: `nothing in shared mode (staging creates no database; prod's settings apply)` });
         }
-        database = { mode: "shared", prodStack: db.prodStack ?? "" };
+        const prodAzs = db.prodAvailabilityZones ?? ["a", "b", "c"].map((l) => `${region}${l}`);
+        const badAzs = prodAzs.filter((az, i) => !az.startsWith(region) || !/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(az) || prodAzs.indexOf(az) !== i);
+        if (prodAzs.length < 2 || prodAzs.length > 6 || badAzs.length > 0) {
+            problems.push({ key: k("database.prodAvailabilityZones"), given: renderGiven(prodAzs), allowed: `2 to 6 distinct Availability Zones of ${region || "the region"}: prod's subnet AZs, in prod's order` });
+        }
+        database = { mode: "shared", prodStack: db.prodStack ?? "", prodAvailabilityZones: prodAzs, prodEngine: db.prodEngine ?? "postgres" };
     } else {
         if (stage === "staging") {
             problems.push({ key: k("database.mode"), given: `"owned"`, allowed: `"shared" in staging (staging uses production's database and creates none)` });
@@ -691,8 +767,8 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
         };
         database = owned;
         const database_ = owned;
-        if (db.prodStack !== undefined) {
-            problems.push({ key: k("database.prodStack"), given: renderGiven(db.prodStack), allowed: `nothing in owned mode (only a shared database reads another stack)` });
+        for (const x of ["prodStack", "prodAvailabilityZones", "prodEngine"] as const) {
+            if (db[x] !== undefined) problems.push({ key: k(`database.${x}`), given: renderGiven(db[x]), allowed: `nothing in owned mode (only a shared database reads another stack)` });
         }
         if (stage === "prod") {
             if (!database_.multiAz) problems.push({ key: k("database.multiAz"), given: "false", allowed: "true in prod (production's database is Multi-AZ)" });
@@ -806,6 +882,11 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
     }
     if (stage === "prod" && github.requiredApprovals < 1) {
         problems.push({ key: k("github.requiredApprovals"), given: String(github.requiredApprovals), allowed: "an integer from 1 to 6 in prod (merges only through reviewed pull requests)" });
+    }
+    if (!(MANAGED_BRANCHES as readonly string[]).includes(github.deployBranch)) {
+        problems.push({ key: k("github.deployBranch"), given: renderGiven(github.deployBranch), allowed: `one of the managed branches ${MANAGED_BRANCHES.map((b) => `"${b}"`).join(", ")}` });
+    } else if (stage === "prod" && github.deployBranch !== "main") {
+        problems.push({ key: k("github.deployBranch"), given: renderGiven(github.deployBranch), allowed: `"main" in prod (only reviewed, released code deploys production)` });
     }
     if (github.enabled && (stage === "staging" || stage === "prod") && github.reviewers.length + github.reviewerTeams.length === 0) {
         problems.push({ key: k("github.reviewers"), given: "an empty list", allowed: `at least one reviewer or reviewer team in ${stage} (deployments need an approval)` });

@@ -8,6 +8,11 @@ export interface ConfigProblem {
     given: string;
     /** What is allowed, in words (`an integer from 2 to 6`). */
     allowed: string;
+    /**
+     * Other keys this rule reads. When one of them was itself reported as malformed, the rule's
+     * verdict is not trustworthy (it saw a default instead), so the problem is dropped.
+     */
+    dependsOn?: string[];
 }
 
 /** Renders a config value for an error message without ever printing a whole object. */
