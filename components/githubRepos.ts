@@ -1,21 +1,829 @@
-// STUB: replaced by the GitHubRepos implementation (issue 7).
+/**
+ * GitHubRepos: the GitHub side of the platform and the keyless deploy identity.
+ *
+ * Org-wide objects — repositories, their branches and rulesets, the work-state labels, the
+ * release-gate workflow and the AWS OIDC provider for GitHub — are created only by the stack whose
+ * `github.manageOrgResources` is true (prod by default). Every stack owns the GitHub Environment
+ * named after its stage on the infrastructure repository, the IAM role that Environment assumes,
+ * and the Actions variable holding that role's ARN. No two stacks manage the same GitHub object.
+ */
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { GitHubSettings, Stage } from "../infra/settings";
+import * as aws from "@pulumi/aws";
+import * as github from "@pulumi/github";
+import { GitHubSettings, RepositorySettings, Stage } from "../infra/settings";
 import { Tags } from "./types";
 
+/** The branches created and protected in every repository that deploys. */
+export const STAGE_BRANCHES = ["dev", "qa", "main"] as const;
+/** The team's work states, as issue/PR labels. */
+export const WORK_LABELS: readonly { name: string; color: string; description: string }[] = [
+    { name: "In Progress", color: "fbca04", description: "Someone is working on it" },
+    { name: "In Review", color: "1d76db", description: "Waiting for review" },
+    { name: "Done", color: "0e8a16", description: "Reviewed and merged" },
+    { name: "Release to Staging", color: "5319e7", description: "Approved for the next staging release (required to merge into main)" },
+];
+/** The label a pull request into `main` must carry. */
+export const RELEASE_LABEL = "Release to Staging";
+/** The status check (the workflow's job name) the `main` ruleset of software repositories requires. */
+export const RELEASE_CHECK = "release-label";
+/** Where the release gate workflow is committed in the software repositories. */
+export const RELEASE_WORKFLOW_PATH = ".github/workflows/release-label-check.yml";
+/** The workflow's source in this repository. */
+export const RELEASE_WORKFLOW_TEMPLATE = path.resolve(__dirname, "..", "templates", "release-label-check.yml");
+/** The Actions variable of each Environment holding the stage's deploy role ARN. */
+export const DEPLOY_ROLE_VARIABLE = "AWS_DEPLOY_ROLE_ARN";
+
 export interface GitHubReposArgs {
+    /** The stage this stack is; names its GitHub Environment and scopes its deploy role. */
     readonly stage: Stage;
+    /** Validated GitHub settings of the stage (owner, repositories, reviewers, branch). */
     readonly github: GitHubSettings;
+    /** AWS region of the stage (deploy role scoping, Actions variable `AWS_REGION`). */
     readonly region: string;
-    readonly accountId: pulumi.Output<string>;
+    /** AWS account id (the OIDC provider ARN in stacks that do not own it, policy ARNs). */
+    readonly accountId: pulumi.Input<string>;
+    /** Tags on every AWS resource. */
     readonly tags: Tags;
+    /**
+     * Stages whose network resources this stage's deploy also changes (staging peers with prod
+     * and adds routes to prod's route tables), granted a few EC2 network actions.
+     * @default [] — pass `["prod"]` for a stage on prod's shared database
+     */
+    readonly peerStages?: readonly Stage[];
+    /**
+     * The release gate workflow's file (read at construction, so its content is known at plan time).
+     * @default templates/release-label-check.yml
+     */
+    readonly releaseWorkflowFile?: string;
 }
 
+/** What a stage's GitHub Environment accepts and which identity it deploys as. */
 export class GitHubRepos extends pulumi.ComponentResource {
-    readonly deployRoleArn?: pulumi.Output<string>;
+    /** ARN of the stage's deploy role (assumed by the stage's GitHub Environment through OIDC). */
+    readonly deployRoleArn: pulumi.Output<string>;
+    /** The GitHub Environment this stack owns (the stage's name). */
+    readonly environmentName: string;
+    /** The repositories this stack manages (empty unless it owns org-wide resources). */
+    readonly repositoryNames: readonly string[];
+
     constructor(name: string, args: GitHubReposArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:github:GitHubRepos", name, {}, opts);
-        void args;
-        this.registerOutputs({});
+        const problems = validateGitHubArgs(args);
+        if (problems.length > 0) throw new pulumi.ResourceError(`GitHubRepos ${name}: ${problems.join("; ")}`, this);
+        const g = args.github;
+        const workflow = fs.readFileSync(args.releaseWorkflowFile ?? RELEASE_WORKFLOW_TEMPLATE, "utf8");
+
+        const provider = new github.Provider(`${name}-github`, { owner: g.owner }, { parent: this });
+        const ctx: Ctx = { name, args, parent: this, gh: { parent: this, provider } };
+
+        const org = g.manageOrgResources ? createOrgResources(ctx, workflow) : undefined;
+        const providerArn = org ? org.oidcProvider.arn : pulumi.interpolate`arn:aws:iam::${args.accountId}:oidc-provider/${OIDC_HOST}`;
+        const infraRepo: pulumi.Input<string> = org?.repositories.get(g.infraRepository)?.name.apply((n) => n ?? g.infraRepository) ?? g.infraRepository;
+
+        const env = createStageEnvironment(ctx, infraRepo);
+        const role = createDeployRole(ctx, providerArn);
+        createEnvironmentVariables(ctx, infraRepo, env, role.arn);
+
+        this.deployRoleArn = role.arn;
+        this.environmentName = args.stage;
+        this.repositoryNames = org ? [...org.repositories.keys()] : [];
+        this.registerOutputs({ deployRoleArn: this.deployRoleArn, environmentName: this.environmentName, repositoryNames: this.repositoryNames });
     }
+}
+
+/** Checks the args before any resource is made; returns every problem, in words a user can act on. */
+export function validateGitHubArgs(args: GitHubReposArgs): string[] {
+    const g = args.github;
+    const out: string[] = [];
+    if (!g.owner) out.push("github.owner is empty; set the GitHub organisation");
+    const seen = new Set<string>();
+    for (const r of g.repositories) {
+        const key = r.name.toLowerCase();
+        if (seen.has(key)) out.push(`repository "${r.name}" is listed twice (GitHub ignores case)`);
+        seen.add(key);
+    }
+    if (!g.repositories.some((r) => r.name === g.infraRepository)) out.push(`infraRepository "${g.infraRepository}" is not one of the repositories`);
+    if (!(STAGE_BRANCHES as readonly string[]).includes(g.deployBranch)) out.push(`deployBranch "${g.deployBranch}" is not a managed branch (${STAGE_BRANCHES.join(", ")})`);
+    if (g.manageOrgResources && g.requiredApprovals < 1 && args.stage === "prod") out.push("requiredApprovals must be at least 1 when prod manages the repositories");
+    if ((args.stage === "staging" || args.stage === "prod") && g.reviewers.length + g.reviewerTeams.length === 0) {
+        out.push(`${args.stage} needs at least one deployment reviewer or reviewer team`);
+    }
+    return out;
+}
+
+interface Ctx {
+    name: string;
+    args: GitHubReposArgs;
+    parent: pulumi.Resource;
+    /** Options of every GitHub child: this component as parent, the explicit provider. */
+    gh: pulumi.CustomResourceOptions;
+}
+
+interface OrgResources {
+    repositories: Map<string, github.Repository>;
+    oidcProvider: aws.iam.OpenIdConnectProvider;
+}
+
+/** Repositories, branches, labels, the release gate, rulesets and the OIDC provider. */
+function createOrgResources(ctx: Ctx, workflow: string): OrgResources {
+    const repositories = new Map<string, github.Repository>();
+    for (const r of ctx.args.github.repositories) {
+        const repo = createRepository(ctx, r);
+        repositories.set(r.name, repo);
+        const labels = r.kind === "software" ? createLabels(ctx, r, repo) : [];
+        const gate = r.kind === "software" ? commitReleaseGate(ctx, r, repo, workflow) : undefined;
+        const branches = createBranches(ctx, r, repo, gate ? [gate] : []);
+        createRulesets(ctx, r, repo, [...branches, ...labels, ...(gate ? [gate] : [])]);
+    }
+    const oidcProvider = new aws.iam.OpenIdConnectProvider(
+        `${ctx.name}-github-oidc`,
+        { url: `https://${OIDC_HOST}`, clientIdLists: ["sts.amazonaws.com"], tags: { ...ctx.args.tags, Name: `${ctx.name}-github-oidc` } },
+        // Every stage's deploy role trusts it: losing it stops all deploys.
+        { parent: ctx.parent, protect: true },
+    );
+    return { repositories, oidcProvider };
+}
+
+function createRepository(ctx: Ctx, r: RepositorySettings): github.Repository {
+    return new github.Repository(
+        `${ctx.name}-repo-${r.name}`,
+        {
+            name: r.name,
+            description: r.description,
+            visibility: r.visibility,
+            autoInit: true, // `main` exists, so branches and the gate file can be created from it
+            vulnerabilityAlerts: true,
+            deleteBranchOnMerge: true,
+            allowSquashMerge: true,
+            allowMergeCommit: false,
+            allowRebaseMerge: false,
+            squashMergeCommitTitle: "PR_TITLE",
+            squashMergeCommitMessage: "PR_BODY",
+            hasIssues: true,
+            hasWiki: false,
+            hasProjects: false,
+            archiveOnDestroy: true,
+        },
+        // A deploy never deletes code: protected in the state, archived (not deleted) if removed.
+        { ...ctx.gh, protect: true },
+    );
+}
+
+/** `main` as default; `dev` and `qa` from `main` where the repository deploys. */
+function createBranches(ctx: Ctx, r: RepositorySettings, repo: github.Repository, after: pulumi.Resource[]): pulumi.Resource[] {
+    const out: pulumi.Resource[] = [];
+    if (r.deploys) {
+        for (const b of STAGE_BRANCHES.filter((x) => x !== "main")) {
+            // Created after the gate file is on main, so every stage branch carries it.
+            out.push(new github.Branch(`${ctx.name}-${r.name}-branch-${b}`, { repository: repo.name, branch: b, sourceBranch: "main" }, { ...ctx.gh, dependsOn: after }));
+        }
+    }
+    out.push(new github.BranchDefault(`${ctx.name}-${r.name}-default-branch`, { repository: repo.name, branch: "main" }, ctx.gh));
+    return out;
+}
+
+function createLabels(ctx: Ctx, r: RepositorySettings, repo: github.Repository): pulumi.Resource[] {
+    return WORK_LABELS.map(
+        (l) =>
+            new github.IssueLabel(
+                `${ctx.name}-${r.name}-label-${l.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`,
+                { repository: repo.name, name: l.name, color: l.color, description: l.description },
+                ctx.gh,
+            ),
+    );
+}
+
+/** Commits the label check to `main` before the ruleset that then protects it exists. */
+function commitReleaseGate(ctx: Ctx, r: RepositorySettings, repo: github.Repository, workflow: string): github.RepositoryFile {
+    return new github.RepositoryFile(
+        `${ctx.name}-${r.name}-release-gate`,
+        {
+            repository: repo.name,
+            branch: "main",
+            file: RELEASE_WORKFLOW_PATH,
+            content: workflow,
+            commitMessage: `Release gate: PRs into main need the "${RELEASE_LABEL}" label (managed by stageline)`,
+            overwriteOnCreate: true,
+        },
+        ctx.gh,
+    );
+}
+
+/**
+ * The rules of a repository's branches, in two rulesets GitHub layers together:
+ * `<repo>-branches` on every stage branch (PR with approvals, stale reviews dismissed, required
+ * checks, no force push, no deletion) and `<repo>-main` on `main` (linear history, and in software
+ * repositories the release-label check). No bypass actors: administrators are bound too.
+ */
+function createRulesets(ctx: Ctx, r: RepositorySettings, repo: github.Repository, after: pulumi.Resource[]): void {
+    const g = ctx.args.github;
+    const branches = r.deploys ? [...STAGE_BRANCHES] : ["main"];
+    const checks = r.kind === "infrastructure" ? [...g.requiredChecks] : [];
+    const statusChecks = (names: string[]) =>
+        names.length > 0 ? { requiredChecks: names.map((context) => ({ context })), strictRequiredStatusChecksPolicy: true } : undefined;
+    new github.RepositoryRuleset(
+        `${ctx.name}-${r.name}-ruleset-branches`,
+        {
+            repository: repo.name,
+            name: `${r.name}-branches`,
+            target: "branch",
+            enforcement: "active",
+            conditions: { refName: { includes: branches.map((b) => `refs/heads/${b}`), excludes: [] } },
+            rules: {
+                pullRequest: {
+                    requiredApprovingReviewCount: g.requiredApprovals,
+                    dismissStaleReviewsOnPush: true,
+                    requireLastPushApproval: g.requiredApprovals > 0,
+                    requiredReviewThreadResolution: true,
+                    allowedMergeMethods: ["squash"],
+                },
+                requiredStatusChecks: statusChecks(checks),
+                nonFastForward: true,
+                deletion: true,
+            },
+        },
+        { ...ctx.gh, dependsOn: after },
+    );
+    new github.RepositoryRuleset(
+        `${ctx.name}-${r.name}-ruleset-main`,
+        {
+            repository: repo.name,
+            name: `${r.name}-main`,
+            target: "branch",
+            enforcement: "active",
+            conditions: { refName: { includes: ["refs/heads/main"], excludes: [] } },
+            rules: {
+                requiredLinearHistory: true,
+                nonFastForward: true,
+                deletion: true,
+                requiredStatusChecks: statusChecks(r.kind === "software" ? [RELEASE_CHECK] : []),
+            },
+        },
+        { ...ctx.gh, dependsOn: after },
+    );
+}
+
+/** The stage's Environment on the infrastructure repository: reviewers and the one branch it accepts. */
+function createStageEnvironment(ctx: Ctx, infraRepo: pulumi.Input<string>): github.RepositoryEnvironment {
+    const { args, name } = ctx;
+    const g = args.github;
+    const users = g.reviewers.map((login) => github.getUserOutput({ username: login }, { parent: ctx.parent, provider: ctx.gh.provider }).id.apply(Number));
+    const teams = g.reviewerTeams.map((slug) => github.getTeamOutput({ slug, summaryOnly: true }, { parent: ctx.parent, provider: ctx.gh.provider }).id.apply(Number));
+    const hasReviewers = users.length + teams.length > 0;
+    const env = new github.RepositoryEnvironment(
+        `${name}-environment`,
+        {
+            repository: infraRepo,
+            environment: args.stage,
+            canAdminsBypass: false,
+            preventSelfReview: hasReviewers,
+            reviewers: hasReviewers ? [{ users, teams }] : undefined,
+            deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+        },
+        ctx.gh,
+    );
+    new github.RepositoryEnvironmentDeploymentPolicy(
+        `${name}-environment-branch-${g.deployBranch}`,
+        { repository: infraRepo, environment: env.environment, branchPattern: g.deployBranch },
+        ctx.gh,
+    );
+    return env;
+}
+
+/** The deploy role's physical name: fixed, so its own policy can deny editing it. */
+export function deployRoleName(stage: Stage): string {
+    return `${stage}-github-deploy`;
+}
+
+/** The IAM role `pulumi up` runs as in the stage's Environment; no long-lived keys anywhere. */
+function createDeployRole(ctx: Ctx, providerArn: pulumi.Input<string>): aws.iam.Role {
+    const { args, name } = ctx;
+    const g = args.github;
+    const roleName = deployRoleName(args.stage);
+    const role = new aws.iam.Role(
+        `${name}-deploy-role`,
+        {
+            name: roleName,
+            description: `pulumi up for stage ${args.stage}, assumed only from ${g.owner}/${g.infraRepository} environment ${args.stage}`,
+            assumeRolePolicy: pulumi.output(providerArn).apply((arn) => JSON.stringify(deployTrustPolicy(arn, g.owner, g.infraRepository, args.stage))),
+            maxSessionDuration: 3600,
+            tags: { ...args.tags, Name: roleName },
+        },
+        { parent: ctx.parent },
+    );
+    const docs = pulumi.output(args.accountId).apply((accountId) =>
+        deployPolicyDocuments({
+            stage: args.stage,
+            region: args.region,
+            accountId,
+            peerStages: args.peerStages ?? [],
+            manageOidcProvider: g.manageOrgResources,
+            roleName,
+            policyNamePrefix: `${roleName}-`,
+        }),
+    );
+    for (const group of ["read", "create", "manage", "named"] as const) {
+        const policy = new aws.iam.Policy(
+            `${name}-deploy-${group}`,
+            {
+                name: `${roleName}-${group}`,
+                description: `stageline ${args.stage} deploy role: ${group}`,
+                policy: docs.apply((d) => JSON.stringify(d[group])),
+                tags: args.tags,
+            },
+            { parent: ctx.parent },
+        );
+        new aws.iam.RolePolicyAttachment(`${name}-deploy-${group}`, { role: role.name, policyArn: policy.arn }, { parent: ctx.parent });
+    }
+    return role;
+}
+
+/** Actions variables of the stage's Environment: the role to assume and the region. */
+function createEnvironmentVariables(ctx: Ctx, infraRepo: pulumi.Input<string>, env: github.RepositoryEnvironment, roleArn: pulumi.Output<string>): void {
+    new github.ActionsEnvironmentVariable(
+        `${ctx.name}-deploy-role-variable`,
+        { repository: infraRepo, environment: env.environment, variableName: DEPLOY_ROLE_VARIABLE, value: roleArn },
+        ctx.gh,
+    );
+    new github.ActionsEnvironmentVariable(
+        `${ctx.name}-region-variable`,
+        { repository: infraRepo, environment: env.environment, variableName: "AWS_REGION", value: ctx.args.region },
+        ctx.gh,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The deploy role's permissions (pure; read by the tests directly)
+//
+// Shape, from broad to narrow:
+// - `read`: Describe/List/Get actions Pulumi needs to refresh state, on `*` (AWS scopes most reads
+//   by nothing else).
+// - `create`: create actions only when the request tags the new resource `stage = <stage>`.
+// - `manage`: change/delete actions only on resources already tagged `stage = <stage>`.
+// - `named`: what AWS cannot scope by tag (S3 buckets, IAM roles and policies, dashboards, DNS
+//   records, connections), scoped by the stage's name prefix or ARN; and a Deny that stops the
+//   role from editing itself or its own policies.
+// No statement grants `*` or `service:*`; wildcards are verb prefixes (`ec2:Describe*`).
+// ---------------------------------------------------------------------------------------------
+
+export interface PolicyStatement {
+    Sid: string;
+    Effect: "Allow" | "Deny";
+    Action: string[];
+    Resource: string | string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: PolicyStatement[];
+}
+
+export interface DeployPolicyInput {
+    readonly stage: Stage;
+    readonly region: string;
+    readonly accountId: string;
+    /** Stages whose network this stage's deploy also changes (staging routes into prod's VPC). */
+    readonly peerStages: readonly Stage[];
+    /** This stack owns the GitHub OIDC provider. */
+    readonly manageOidcProvider: boolean;
+    /** Physical name of the deploy role (denied self-edits). */
+    readonly roleName: string;
+    /** Physical name prefix of the deploy role's own policies (denied self-edits). */
+    readonly policyNamePrefix: string;
+}
+
+export const OIDC_HOST = "token.actions.githubusercontent.com";
+
+/** Reads Pulumi needs to refresh a stage's state. */
+const READ_ACTIONS = [
+    "sts:GetCallerIdentity",
+    "tag:GetResources",
+    "ec2:Describe*",
+    "elasticloadbalancing:Describe*",
+    "ecs:Describe*",
+    "ecs:List*",
+    "ecr:Describe*",
+    "ecr:List*",
+    "ecr:GetLifecyclePolicy",
+    "ecr:GetRepositoryPolicy",
+    "rds:Describe*",
+    "rds:ListTagsForResource",
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListAliases",
+    "kms:ListResourceTags",
+    "logs:Describe*",
+    "logs:ListTagsForResource",
+    "logs:ListTagsLogGroup",
+    "cloudwatch:DescribeAlarms",
+    "cloudwatch:GetDashboard",
+    "cloudwatch:ListTagsForResource",
+    "sns:GetTopicAttributes",
+    "sns:GetSubscriptionAttributes",
+    "sns:ListSubscriptionsByTopic",
+    "sns:ListTagsForResource",
+    "s3:ListAllMyBuckets",
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListRolePolicies",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListInstanceProfilesForRole",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:ListPolicyVersions",
+    "iam:GetOpenIDConnectProvider",
+    "iam:ListOpenIDConnectProviders",
+    "route53:GetHostedZone",
+    "route53:GetChange",
+    "route53:ListHostedZones",
+    "route53:ListResourceRecordSets",
+    "route53:ListTagsForResource",
+    "acm:DescribeCertificate",
+    "acm:ListCertificates",
+    "acm:ListTagsForCertificate",
+    "wafv2:Get*",
+    "wafv2:List*",
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:GetResourcePolicy",
+    "ssm:DescribeParameters",
+    "ssm:ListTagsForResource",
+    "application-autoscaling:Describe*",
+    "application-autoscaling:ListTagsForResource",
+    "codepipeline:GetPipeline",
+    "codepipeline:ListPipelines",
+    "codepipeline:ListTagsForResource",
+    "codebuild:BatchGetProjects",
+    "codebuild:ListProjects",
+    "events:DescribeRule",
+    "events:ListTargetsByRule",
+    "events:ListTagsForResource",
+    "backup:Describe*",
+    "backup:Get*",
+    "backup:List*",
+    "imagebuilder:Get*",
+    "imagebuilder:List*",
+    "autoscaling:Describe*",
+    "codeconnections:GetConnection",
+    "codestar-connections:GetConnection",
+];
+
+/** Create actions: allowed only when the request tags the resource with the stage. */
+const CREATE_ACTIONS = [
+    "ec2:CreateVpc",
+    "ec2:CreateSubnet",
+    "ec2:CreateSecurityGroup",
+    "ec2:CreateInternetGateway",
+    "ec2:CreateNatGateway",
+    "ec2:AllocateAddress",
+    "ec2:CreateRouteTable",
+    "ec2:CreateNetworkAcl",
+    "ec2:CreateFlowLogs",
+    "ec2:CreateVpcEndpoint",
+    "ec2:CreateVpcPeeringConnection",
+    "ec2:CreateLaunchTemplate",
+    "elasticloadbalancing:CreateLoadBalancer",
+    "elasticloadbalancing:CreateTargetGroup",
+    "elasticloadbalancing:CreateListener",
+    "elasticloadbalancing:CreateRule",
+    "elasticloadbalancing:AddTags",
+    "ecs:CreateCluster",
+    "ecs:CreateService",
+    "ecs:RegisterTaskDefinition",
+    "ecs:TagResource",
+    "ecr:CreateRepository",
+    "ecr:TagResource",
+    "rds:CreateDBInstance",
+    "rds:CreateDBSubnetGroup",
+    "rds:CreateDBParameterGroup",
+    "rds:AddTagsToResource",
+    "kms:CreateKey",
+    "kms:TagResource",
+    "logs:CreateLogGroup",
+    "logs:TagResource",
+    "logs:TagLogGroup",
+    "cloudwatch:PutMetricAlarm",
+    "cloudwatch:TagResource",
+    "sns:CreateTopic",
+    "sns:TagResource",
+    "secretsmanager:CreateSecret",
+    "secretsmanager:TagResource",
+    "ssm:PutParameter",
+    "ssm:AddTagsToResource",
+    "acm:RequestCertificate",
+    "acm:AddTagsToCertificate",
+    "wafv2:CreateWebACL",
+    "wafv2:TagResource",
+    "application-autoscaling:RegisterScalableTarget",
+    "application-autoscaling:TagResource",
+    "codepipeline:CreatePipeline",
+    "codepipeline:TagResource",
+    "codebuild:CreateProject",
+    "events:PutRule",
+    "events:TagResource",
+    "backup:CreateBackupVault",
+    "backup:CreateBackupPlan",
+    "backup:TagResource",
+    "imagebuilder:Create*",
+    "imagebuilder:TagResource",
+    "autoscaling:CreateAutoScalingGroup",
+    "autoscaling:CreateOrUpdateTags",
+];
+
+/** Change/delete actions: allowed only on resources tagged with the stage. */
+const MANAGE_ACTIONS = [
+    "ec2:Delete*",
+    "ec2:Modify*",
+    "ec2:Associate*",
+    "ec2:Disassociate*",
+    "ec2:Attach*",
+    "ec2:Detach*",
+    "ec2:AuthorizeSecurityGroup*",
+    "ec2:RevokeSecurityGroup*",
+    "ec2:UpdateSecurityGroupRuleDescriptions*",
+    "ec2:CreateRoute",
+    "ec2:ReplaceRoute",
+    "ec2:ReplaceNetworkAcl*",
+    "ec2:CreateNetworkAclEntry",
+    "ec2:ReleaseAddress",
+    "ec2:AcceptVpcPeeringConnection",
+    "ec2:CreateTags",
+    "elasticloadbalancing:Delete*",
+    "elasticloadbalancing:Modify*",
+    "elasticloadbalancing:Set*",
+    "elasticloadbalancing:AddTags",
+    "elasticloadbalancing:RemoveTags",
+    "elasticloadbalancing:AddListenerCertificates",
+    "elasticloadbalancing:RemoveListenerCertificates",
+    "ecs:Update*",
+    "ecs:Delete*",
+    "ecs:PutClusterCapacityProviders",
+    "ecs:TagResource",
+    "ecs:UntagResource",
+    "ecr:DeleteRepository",
+    "ecr:PutLifecyclePolicy",
+    "ecr:DeleteLifecyclePolicy",
+    "ecr:SetRepositoryPolicy",
+    "ecr:DeleteRepositoryPolicy",
+    "ecr:PutImageScanningConfiguration",
+    "ecr:PutImageTagMutability",
+    "ecr:TagResource",
+    "ecr:UntagResource",
+    "rds:ModifyDB*",
+    "rds:DeleteDBInstance",
+    "rds:DeleteDBSubnetGroup",
+    "rds:DeleteDBParameterGroup",
+    "rds:RebootDBInstance",
+    "rds:AddTagsToResource",
+    "rds:RemoveTagsFromResource",
+    "kms:EnableKeyRotation",
+    "kms:PutKeyPolicy",
+    "kms:UpdateKeyDescription",
+    "kms:ScheduleKeyDeletion",
+    "kms:CreateAlias",
+    "kms:UpdateAlias",
+    "kms:DeleteAlias",
+    "kms:CreateGrant",
+    "kms:Decrypt",
+    "kms:GenerateDataKey*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "logs:DeleteLogGroup",
+    "logs:PutRetentionPolicy",
+    "logs:AssociateKmsKey",
+    "logs:DisassociateKmsKey",
+    "logs:TagResource",
+    "logs:UntagResource",
+    "cloudwatch:PutMetricAlarm",
+    "cloudwatch:DeleteAlarms",
+    "cloudwatch:TagResource",
+    "cloudwatch:UntagResource",
+    "sns:DeleteTopic",
+    "sns:SetTopicAttributes",
+    "sns:Subscribe",
+    "sns:TagResource",
+    "sns:UntagResource",
+    "secretsmanager:UpdateSecret",
+    "secretsmanager:DeleteSecret",
+    "secretsmanager:PutResourcePolicy",
+    "secretsmanager:DeleteResourcePolicy",
+    "secretsmanager:TagResource",
+    "secretsmanager:UntagResource",
+    "ssm:PutParameter",
+    "ssm:GetParameter*",
+    "ssm:DeleteParameter",
+    "ssm:AddTagsToResource",
+    "ssm:RemoveTagsFromResource",
+    "acm:DeleteCertificate",
+    "acm:UpdateCertificateOptions",
+    "acm:AddTagsToCertificate",
+    "acm:RemoveTagsFromCertificate",
+    "wafv2:UpdateWebACL",
+    "wafv2:DeleteWebACL",
+    "wafv2:AssociateWebACL",
+    "wafv2:DisassociateWebACL",
+    "wafv2:PutLoggingConfiguration",
+    "wafv2:DeleteLoggingConfiguration",
+    "wafv2:TagResource",
+    "wafv2:UntagResource",
+    "application-autoscaling:DeregisterScalableTarget",
+    "application-autoscaling:PutScalingPolicy",
+    "application-autoscaling:DeleteScalingPolicy",
+    "application-autoscaling:TagResource",
+    "application-autoscaling:UntagResource",
+    "codepipeline:UpdatePipeline",
+    "codepipeline:DeletePipeline",
+    "codepipeline:TagResource",
+    "codepipeline:UntagResource",
+    "codebuild:UpdateProject",
+    "codebuild:DeleteProject",
+    "events:PutRule",
+    "events:DeleteRule",
+    "events:PutTargets",
+    "events:RemoveTargets",
+    "events:EnableRule",
+    "events:DisableRule",
+    "events:TagResource",
+    "events:UntagResource",
+    "backup:UpdateBackupPlan",
+    "backup:DeleteBackupPlan",
+    "backup:CreateBackupSelection",
+    "backup:DeleteBackupSelection",
+    "backup:DeleteBackupVault",
+    "backup:PutBackupVaultAccessPolicy",
+    "backup:TagResource",
+    "backup:UntagResource",
+    "imagebuilder:Update*",
+    "imagebuilder:Delete*",
+    "imagebuilder:TagResource",
+    "imagebuilder:UntagResource",
+    "autoscaling:UpdateAutoScalingGroup",
+    "autoscaling:DeleteAutoScalingGroup",
+    "autoscaling:CreateOrUpdateTags",
+    "autoscaling:DeleteTags",
+];
+
+/** Network actions a stage may take on a peer stage's tagged resources (routes back, peering). */
+const PEER_ACTIONS = [
+    "ec2:CreateRoute",
+    "ec2:ReplaceRoute",
+    "ec2:DeleteRoute",
+    "ec2:CreateVpcPeeringConnection",
+    "ec2:AcceptVpcPeeringConnection",
+    "ec2:ModifyVpcPeeringConnectionOptions",
+    "ec2:AuthorizeSecurityGroupIngress",
+    "ec2:RevokeSecurityGroupIngress",
+];
+
+/** Services AWS passes stage roles to (ECS tasks, builds, pipelines, schedules, backups, logs). */
+const PASS_ROLE_SERVICES = [
+    "ecs-tasks.amazonaws.com",
+    "codebuild.amazonaws.com",
+    "codepipeline.amazonaws.com",
+    "events.amazonaws.com",
+    "scheduler.amazonaws.com",
+    "backup.amazonaws.com",
+    "monitoring.rds.amazonaws.com",
+    "vpc-flow-logs.amazonaws.com",
+    "imagebuilder.amazonaws.com",
+    "ec2.amazonaws.com",
+    "application-autoscaling.amazonaws.com",
+];
+
+/** Actions AWS authorises on `*` only (no resource, no tag): kept to the minimum. */
+const UNSCOPED_ACTIONS = ["ecs:DeregisterTaskDefinition", "backup-storage:MountCapsule", "route53:CreateHostedZone"];
+
+const TAG_KEY = "stage";
+
+/** The deploy role's policies, one document per group (each stays under IAM's 6,144-character limit). */
+export function deployPolicyDocuments(p: DeployPolicyInput): Record<"read" | "create" | "manage" | "named", PolicyDocument> {
+    const acct = p.accountId;
+    const iam = (res: string) => `arn:aws:iam::${acct}:${res}`;
+    const stageTag = { [`aws:ResourceTag/${TAG_KEY}`]: p.stage };
+    const doc = (...s: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: s });
+
+    const named: PolicyStatement[] = [
+        {
+            Sid: "StageBuckets",
+            Effect: "Allow",
+            Action: ["s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucket*", "s3:PutBucket*", "s3:DeleteBucketPolicy", "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:GetAccelerateConfiguration", "s3:GetReplicationConfiguration"],
+            Resource: [`arn:aws:s3:::${p.stage}-*`],
+        },
+        {
+            Sid: "StageRolesAndPolicies",
+            Effect: "Allow",
+            Action: ["iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
+            Resource: [iam(`role/${p.stage}-*`), iam(`policy/${p.stage}-*`)],
+        },
+        {
+            Sid: "AttachOnlyStageOrServicePolicies",
+            Effect: "Allow",
+            Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+            Resource: [iam(`role/${p.stage}-*`)],
+            Condition: { ArnLike: { "iam:PolicyARN": [iam(`policy/${p.stage}-*`), "arn:aws:iam::aws:policy/service-role/*"] } },
+        },
+        {
+            Sid: "PassStageRolesToServices",
+            Effect: "Allow",
+            Action: ["iam:PassRole"],
+            Resource: [iam(`role/${p.stage}-*`)],
+            Condition: { StringEquals: { "iam:PassedToService": PASS_ROLE_SERVICES } },
+        },
+        {
+            Sid: "ServiceLinkedRoles",
+            Effect: "Allow",
+            Action: ["iam:CreateServiceLinkedRole"],
+            Resource: [iam("role/aws-service-role/*")],
+            Condition: { StringEquals: { "iam:AWSServiceName": ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "rds.amazonaws.com", "autoscaling.amazonaws.com", "ecs.application-autoscaling.amazonaws.com", "backup.amazonaws.com"] } },
+        },
+        {
+            Sid: "StageDashboards",
+            Effect: "Allow",
+            Action: ["cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards"],
+            Resource: [`arn:aws:cloudwatch::${acct}:dashboard/${p.stage}*`],
+        },
+        {
+            Sid: "DnsRecords",
+            Effect: "Allow",
+            Action: ["route53:ChangeResourceRecordSets", "route53:ChangeTagsForResource", "route53:DeleteHostedZone", "route53:AssociateVPCWithHostedZone"],
+            Resource: ["arn:aws:route53:::hostedzone/*"],
+        },
+        {
+            Sid: "UseGitHubConnection",
+            Effect: "Allow",
+            Action: ["codeconnections:PassConnection", "codeconnections:UseConnection", "codestar-connections:PassConnection", "codestar-connections:UseConnection"],
+            Resource: [`arn:aws:codeconnections:${p.region}:${acct}:connection/*`, `arn:aws:codestar-connections:${p.region}:${acct}:connection/*`],
+        },
+        { Sid: "UnscopedByAws", Effect: "Allow", Action: [...UNSCOPED_ACTIONS], Resource: "*" },
+    ];
+    if (p.manageOidcProvider) {
+        named.push({
+            Sid: "GitHubOidcProvider",
+            Effect: "Allow",
+            Action: ["iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider"],
+            Resource: [iam(`oidc-provider/${OIDC_HOST}`)],
+        });
+    }
+    named.push({
+        Sid: "NeverEditOwnPermissions",
+        Effect: "Deny",
+        Action: ["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:DeleteRole", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy"],
+        Resource: [iam(`role/${p.roleName}`), iam(`policy/${p.policyNamePrefix}*`)],
+    });
+
+    const manage: PolicyStatement[] = [{ Sid: "ChangeStageTaggedResources", Effect: "Allow", Action: [...MANAGE_ACTIONS], Resource: "*", Condition: { StringEquals: stageTag } }];
+    for (const peer of p.peerStages) {
+        manage.push({
+            Sid: `PeerNetwork${peer.replace(/^./, (c) => c.toUpperCase())}`,
+            Effect: "Allow",
+            Action: [...PEER_ACTIONS],
+            Resource: "*",
+            Condition: { StringEquals: { [`aws:ResourceTag/${TAG_KEY}`]: peer } },
+        });
+    }
+
+    return {
+        read: doc({ Sid: "ReadStateForRefresh", Effect: "Allow", Action: [...READ_ACTIONS], Resource: "*" }),
+        create: doc(
+            { Sid: "CreateOnlyStageTagged", Effect: "Allow", Action: [...CREATE_ACTIONS], Resource: "*", Condition: { StringEquals: { [`aws:RequestTag/${TAG_KEY}`]: p.stage } } },
+            {
+                Sid: "TagOnCreate",
+                Effect: "Allow",
+                Action: ["ec2:CreateTags"],
+                Resource: "*",
+                Condition: {
+                    StringEquals: {
+                        [`aws:RequestTag/${TAG_KEY}`]: p.stage,
+                        "ec2:CreateAction": CREATE_ACTIONS.filter((a) => a.startsWith("ec2:")).map((a) => a.slice(4)),
+                    },
+                },
+            },
+        ),
+        manage: doc(...manage),
+        named: doc(...named),
+    };
+}
+
+/** The role's trust policy: only the stage's GitHub Environment of the infrastructure repository. */
+export function deployTrustPolicy(providerArn: string, owner: string, infraRepository: string, environment: string): PolicyDocument & { Statement: object[] } {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "GitHubEnvironmentOnly",
+                Effect: "Allow",
+                Principal: { Federated: providerArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${OIDC_HOST}:aud`]: "sts.amazonaws.com",
+                        [`${OIDC_HOST}:sub`]: `repo:${owner}/${infraRepository}:environment:${environment}`,
+                    },
+                },
+            } as unknown as PolicyStatement,
+        ],
+    };
 }

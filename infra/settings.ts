@@ -174,8 +174,17 @@ export interface GitHubSettings {
     readonly reviewers: readonly string[];
     /** Team slugs who approve deployments of this stage. */
     readonly reviewerTeams: readonly string[];
-    /** Status checks required on protected branches. */
+    /**
+     * Status checks required on the infrastructure repository's protected branches (dev, qa,
+     * main): the offline plan and the per-stack previews. Other repositories run other CI.
+     */
     readonly requiredChecks: readonly string[];
+    /**
+     * The infrastructure repository's branch allowed to deploy this stage (the branch policy of
+     * its GitHub Environment): one of the managed branches `dev`, `qa`, `main`.
+     * Defaults: dev → dev, test → qa, staging → main, prod → main.
+     */
+    readonly deployBranch: string;
 }
 
 export interface AlertSettings {

@@ -131,6 +131,7 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
         case "aws:ecs/service:Service":
             s.name = physical;
             s.id = arn("ecs", r, `service/${physical}`);
+            s.arn = s.id;
             return { id: s.id as string, state: s };
         case "aws:ecs/taskDefinition:TaskDefinition":
             s.arn = arn("ecs", r, `task-definition/${inputs.family ?? physical}:1`);
@@ -253,6 +254,22 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
         case "github:index/repositoryRuleset:RepositoryRuleset":
             s.rulesetId = parseInt(h.slice(0, 6), 16);
             break;
+        case "github:index/repositoryEnvironment:RepositoryEnvironment":
+            return { id: `${inputs.repository}:${inputs.environment}`, state: s };
+        case "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable":
+            s.createdAt = "2026-01-01T00:00:00Z";
+            return { id: `${inputs.repository}:${inputs.environment}:${inputs.variableName}`, state: s };
+        case "github:index/repositoryFile:RepositoryFile":
+            s.sha = hexId(`${name}${String(inputs.content)}`, 40);
+            s.commitSha = hexId(`${name}commit`, 40);
+            return { id: `${inputs.repository}/${inputs.file}`, state: s };
+        case "github:index/branch:Branch":
+            s.sha = hexId(`${name}sha`, 40);
+            s.ref = `refs/heads/${inputs.branch}`;
+            return { id: `${inputs.repository}:${inputs.branch}`, state: s };
+        case "github:index/issueLabel:IssueLabel":
+            s.url = `https://api.github.com/repos/acme/${inputs.repository}/labels/${encodeURIComponent(String(inputs.name))}`;
+            return { id: `${inputs.repository}:${inputs.name}`, state: s };
         case "pulumi:providers:aws":
         case "pulumi:providers:github":
             return { id: `${name}-provider`, state: s };
@@ -285,6 +302,14 @@ export function mockCall(token: string, inputs: Record<string, unknown>, ctx: Mo
             return { names: ["a", "b", "c"].map((l) => `${ctx.region}${l}`), zoneIds: ["1", "2", "3"].map((n) => `${ctx.region.slice(0, 3)}-az${n}`), id: ctx.region };
         case "aws:elb/getServiceAccount:getServiceAccount":
             return { arn: "arn:aws:iam::156460612806:root", id: "156460612806" };
+        case "github:index/getUser:getUser": {
+            const login = String(inputs.username);
+            return { id: String(parseInt(hexId(`user:${login}`, 7), 16)), login, nodeId: `U_${hexId(login, 12)}`, name: login };
+        }
+        case "github:index/getTeam:getTeam": {
+            const slug = String(inputs.slug);
+            return { id: String(parseInt(hexId(`team:${slug}`, 7), 16)), slug, name: slug, nodeId: `T_${hexId(slug, 12)}`, members: [], repositories: [] };
+        }
         case "aws:iam/getPolicyDocument:getPolicyDocument":
             return { json: JSON.stringify({ Version: "2012-10-17", Statement: inputs.statements ?? [] }), id: "policy" };
         default:
