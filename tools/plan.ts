@@ -1,0 +1,120 @@
+/**
+ * `npm run plan`: the offline plan. Runs each stack program under Pulumi mocks (no credentials,
+ * no Pulumi CLI), prints the resource tree, counts and the policy pack's verdicts, and writes
+ * JSON / Markdown / Mermaid on request. `npm run plan -- --help` lists the flags.
+ *
+ * Exit codes: 0 clean (advisories allowed), 1 a mandatory violation, 2 bad config or usage,
+ * 3 unexpected error.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { isConfigError } from "../infra/errors";
+import { HELP, parseArgs, UsageError } from "./plan/args";
+import { compareStacks, renderComparison } from "./plan/compare";
+import { stackMermaid } from "./plan/mermaid";
+import { planJson, planMarkdown, stackReport, summaryLine, totals } from "./plan/report";
+import { Judge, loadSource, loadSources, orderForPlanning, PlannedStack, planStacks, Program, StackSource } from "./plan/stacks";
+
+export const EXIT = { clean: 0, mandatory: 1, badConfig: 2, crash: 3 } as const;
+
+export interface RunPlanOptions {
+    /** Command-line arguments (without node and the script). */
+    argv: readonly string[];
+    /** The program to plan. @default stageline */
+    program?: Program;
+    /** The policy judge. @default judgeStack from policy/run.ts */
+    judge?: Judge;
+    /** Where the report goes. @default process.stdout */
+    out?: (line: string) => void;
+    /** Where progress and errors go. @default process.stderr */
+    err?: (line: string) => void;
+}
+
+/** Runs the plan and returns the exit code; never throws. */
+export async function runPlan(opts: RunPlanOptions): Promise<number> {
+    const out = opts.out ?? ((l: string) => process.stdout.write(l + "\n"));
+    const err = opts.err ?? ((l: string) => process.stderr.write(l + "\n"));
+    const debug = opts.argv.includes("--debug");
+    try {
+        return await plan(opts, out, err);
+    } catch (e) {
+        return reportError(e, err, debug);
+    }
+}
+
+/** Maps an error to its exit code with one clear message (a stack trace only with --debug). */
+export function reportError(e: unknown, err: (line: string) => void, debug: boolean): number {
+    if (e instanceof UsageError) {
+        err(`plan: ${e.message}`);
+        err("run `npm run plan -- --help` for usage");
+        return EXIT.badConfig;
+    }
+    if (isConfigError(e) || e instanceof pulumi.ResourceError || pulumi.RunError.isInstance(e)) {
+        // A user-fixable problem: the message is the whole story.
+        err((e as Error).message);
+        if (debug && (e as Error).stack) err((e as Error).stack as string);
+        return EXIT.badConfig;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    err(`plan: unexpected error: ${message.split("\n")[0]}${debug ? "" : " (run with --debug for the stack trace)"}`);
+    if (debug && e instanceof Error && e.stack) err(e.stack);
+    return EXIT.crash;
+}
+
+async function plan(opts: RunPlanOptions, out: (l: string) => void, err: (l: string) => void): Promise<number> {
+    const args = parseArgs(opts.argv);
+    if (args.help) {
+        out(HELP);
+        return EXIT.clean;
+    }
+    const progress = (e: { stack: string; done?: PlannedStack; index: number; total: number }) => {
+        if (args.quiet) return;
+        if (!e.done) err(`[${e.index + 1}/${e.total}] planning ${e.stack} …`);
+        else err(`[${e.index + 1}/${e.total}] ${e.stack}: ${e.done.plan.resources.length} resources, ${e.done.violations.length} violations (${e.done.ms} ms)`);
+    };
+
+    if (args.compare) {
+        const pick = (x: string): StackSource => (/[/\\]|\.ya?ml$/.test(x) ? loadSource(undefined, x) : loadSource(x));
+        const sources = [pick(args.compare[0]), pick(args.compare[1])];
+        if (sources[0].stack === sources[1].stack && sources[0].file === sources[1].file) throw new UsageError("--compare needs two different stacks");
+        const planned = await planStacks(orderForPlanning(sources), { program: opts.program, judge: opts.judge, onProgress: progress });
+        const a = planned.find((p) => p.source === sources[0]) as PlannedStack;
+        const b = planned.find((p) => p.source === sources[1]) as PlannedStack;
+        for (const l of renderComparison(compareStacks(a, b), a, b)) out(l);
+        return EXIT.clean;
+    }
+
+    const sources = loadSources(args.stacks, args.config);
+    const planned = await planStacks(sources, { program: opts.program, judge: opts.judge, onProgress: progress });
+
+    for (const p of planned) for (const l of stackReport(p, { quiet: args.quiet })) out(l);
+
+    if (args.json) writeFile(args.json, JSON.stringify(planJson(planned), null, 2) + "\n", err, args.quiet);
+    if (args.markdown) writeFile(args.markdown, planMarkdown(planned), err, args.quiet);
+    if (args.mermaid) for (const p of planned) writeFile(path.join(args.mermaid, `${p.source.stack}.mmd`), stackMermaid(p), err, args.quiet);
+
+    const t = totals(planned);
+    out("");
+    out(summaryLine(t));
+    return t.mandatory > 0 ? EXIT.mandatory : EXIT.clean;
+}
+
+function writeFile(file: string, text: string, err: (l: string) => void, quiet: boolean): void {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, text);
+    if (!quiet) err(`wrote ${file}`);
+}
+
+if (require.main === module) {
+    const debug = process.argv.includes("--debug");
+    const crash = (e: unknown) => {
+        process.exitCode = reportError(e, (l) => process.stderr.write(l + "\n"), debug);
+        process.exit();
+    };
+    process.on("unhandledRejection", crash);
+    process.on("uncaughtException", crash);
+    runPlan({ argv: process.argv.slice(2) }).then((code) => {
+        process.exitCode = code;
+    }, crash);
+}
