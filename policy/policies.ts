@@ -4,6 +4,24 @@
  * the tests.
  */
 import { Policy } from "@pulumi/policy";
+import { albRules } from "./alb";
+import { ecsRules } from "./ecs";
+import { githubRules } from "./github";
+import { iamRules } from "./iam";
+import { logsRules } from "./logs";
+import { networkRules } from "./network";
+import { pipelineRules } from "./pipeline";
+import { rdsRules } from "./rds";
+import { PolicyInfo, Rule, toPolicies } from "./rule";
+import { s3Rules } from "./s3";
 
-/** All policies of the pack, grouped by domain module. */
-export const allPolicies: Policy[] = [];
+/** Every rule, by domain. */
+export const allRules: readonly Rule[] = [...networkRules, ...albRules, ...rdsRules, ...ecsRules, ...pipelineRules, ...s3Rules, ...iamRules, ...logsRules, ...githubRules];
+
+const built = allRules.flatMap(toPolicies);
+
+/** All policies of the pack (each rule, plus the `-unknown` companion of each mandatory rule). */
+export const allPolicies: Policy[] = built.map((b) => b.policy);
+
+/** Name, description, enforcement, stage scope and kind of every policy, in pack order. */
+export const policyInfos: readonly PolicyInfo[] = built.map((b) => b.info);

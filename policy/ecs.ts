@@ -1,0 +1,55 @@
+/** ECS rules: two tasks in prod, no public IPs, no privileged containers, logs configured. */
+import { baseline, parseJson, ResourceRule, Rule } from "./rule";
+import { T } from "./types";
+
+interface ContainerDefinition {
+    name?: string;
+    privileged?: boolean;
+    logConfiguration?: { logDriver?: string };
+}
+
+function containers(r: { props: Record<string, unknown> }): ContainerDefinition[] {
+    const defs = parseJson(r.props.containerDefinitions, "containerDefinitions");
+    return Array.isArray(defs) ? (defs as ContainerDefinition[]) : [];
+}
+
+export const ecsRules: Rule[] = [
+    {
+        kind: "resource",
+        name: "prod-ecs-service-two-tasks",
+        description: "Production services run at least two tasks, so one task or one AZ failing leaves the service up.",
+        enforcement: "mandatory",
+        stages: ["prod"],
+        types: [T.ecsService],
+        check(r, f) {
+            if (r.props.schedulingStrategy === "DAEMON") return;
+            const n = Number(r.props.desiredCount ?? 0);
+            if (n < 2) f.fail(`ECS service "${r.name}" must run at least 2 tasks in prod (desiredCount is ${n}).`, r.urn);
+        },
+    },
+    ...baseline<ResourceRule>("ecs-no-public-ip", {
+        kind: "resource",
+        description: "Tasks run in private subnets without public IPs; only the load balancer is reachable.",
+        types: [T.ecsService],
+        check(r, f) {
+            const net = r.props.networkConfiguration as { assignPublicIp?: boolean } | undefined;
+            if (net?.assignPublicIp === true) f.fail(`ECS service "${r.name}" must not assign public IPs.`, r.urn);
+        },
+    }),
+    ...baseline<ResourceRule>("ecs-no-privileged-containers", {
+        kind: "resource",
+        description: "No container runs privileged (root on the host's kernel capabilities).",
+        types: [T.ecsTaskDefinition],
+        check(r, f) {
+            for (const c of containers(r)) if (c.privileged === true) f.fail(`task definition "${r.name}" runs container "${c.name ?? "?"}" privileged.`, r.urn);
+        },
+    }),
+    ...baseline<ResourceRule>("ecs-container-logging", {
+        kind: "resource",
+        description: "Every container ships its logs (logConfiguration), so a failing task can be diagnosed.",
+        types: [T.ecsTaskDefinition],
+        check(r, f) {
+            for (const c of containers(r)) if (!c.logConfiguration?.logDriver) f.fail(`task definition "${r.name}": container "${c.name ?? "?"}" has no logConfiguration.`, r.urn);
+        },
+    }),
+];

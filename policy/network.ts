@@ -1,0 +1,190 @@
+/** Network rules: AZ spread and NAT in prod, nothing public in dev, flow logs, internet ingress. */
+import { asList, baseline, dependsOn, known, ofTypes, Rule, StackRule, Subject } from "./rule";
+import { LB_TYPES, T } from "./types";
+
+/** Subnet tiers, read from the `tier`/`Name` tag or the resource name (`prod-private-eu-west-1a`). */
+export const TIERS = ["public", "private", "isolated"] as const;
+
+/** The tier of a subnet, or "untiered". */
+export function subnetTier(s: Subject): string {
+    const tags = (s.props.tags as Record<string, string> | undefined) ?? {};
+    if (tags.tier && (TIERS as readonly string[]).includes(tags.tier)) return tags.tier;
+    for (const text of [tags.Name ?? "", s.name]) {
+        const tier = TIERS.find((t) => new RegExp(`(^|[-_])${t}([-_]|$)`).test(text));
+        if (tier) return tier;
+    }
+    return "untiered";
+}
+
+function subnetAz(s: Subject): string {
+    return String(s.props.availabilityZone ?? known(s.props.availabilityZoneId, "availabilityZone"));
+}
+
+const ANYWHERE = ["0.0.0.0/0", "::/0"];
+
+/** One ingress permission, wherever it is declared. */
+interface Ingress {
+    readonly from: Subject;
+    /** The security group it opens: the group's URN (inline) or its id (standalone rules). */
+    readonly groupRef: string;
+    readonly protocol: string;
+    readonly fromPort: number;
+    readonly toPort: number;
+    readonly sources: string[];
+}
+
+/** Every ingress permission of a resource (inline SG ingress, standalone rules). */
+export function ingressOf(r: Subject): Ingress[] {
+    const p = r.props;
+    const num = (v: unknown) => Number(v ?? 0);
+    if (r.type === T.securityGroup) {
+        return asList(p.ingress as Record<string, unknown>[] | undefined).map((i) => ({
+            from: r,
+            groupRef: r.urn,
+            protocol: String(i.protocol ?? "-1"),
+            fromPort: num(i.fromPort),
+            toPort: num(i.toPort),
+            sources: [...asList(i.cidrBlocks as string[]), ...asList(i.ipv6CidrBlocks as string[])],
+        }));
+    }
+    if (r.type === T.ingressRule) {
+        return [{
+            from: r,
+            groupRef: String(p.securityGroupId ?? ""),
+            protocol: String(p.ipProtocol ?? "-1"),
+            fromPort: num(p.fromPort),
+            toPort: num(p.toPort),
+            sources: [p.cidrIpv4, p.cidrIpv6].filter((x): x is string => typeof x === "string"),
+        }];
+    }
+    if (r.type === T.securityGroupRule && p.type === "ingress") {
+        return [{
+            from: r,
+            groupRef: String(p.securityGroupId ?? ""),
+            protocol: String(p.protocol ?? "-1"),
+            fromPort: num(p.fromPort),
+            toPort: num(p.toPort),
+            sources: [...asList(p.cidrBlocks as string[]), ...asList(p.ipv6CidrBlocks as string[])],
+        }];
+    }
+    return [];
+}
+
+const INGRESS_TYPES = [T.securityGroup, T.ingressRule, T.securityGroupRule];
+
+function describePorts(i: Ingress): string {
+    if (i.protocol === "-1" || i.protocol === "all") return "all traffic";
+    return i.fromPort === i.toPort ? `port ${i.fromPort}` : `ports ${i.fromPort}-${i.toPort}`;
+}
+
+export const networkRules: Rule[] = [
+    {
+        kind: "stack",
+        name: "prod-subnets-span-two-azs",
+        description: "Every production subnet tier (public, private, isolated) spans at least two Availability Zones, so one AZ outage leaves each tier serving.",
+        enforcement: "mandatory",
+        stages: ["prod"],
+        check(resources, f) {
+            const byTier = new Map<string, Set<string>>();
+            for (const s of ofTypes(resources, T.subnet)) {
+                f.guard(s, () => {
+                    const tier = subnetTier(s);
+                    byTier.set(tier, (byTier.get(tier) ?? new Set()).add(subnetAz(s)));
+                });
+            }
+            for (const [tier, azs] of byTier) {
+                if (!f.sawUnknown && azs.size < 2) f.fail(`prod subnets of tier "${tier}" span ${azs.size} Availability Zone (${[...azs].join(", ")}); each tier needs at least 2.`);
+            }
+        },
+    },
+    {
+        kind: "stack",
+        name: "prod-nat-per-az",
+        description: "Production has a NAT gateway in each workload AZ (at least two), so the loss of one AZ's NAT does not cut every private subnet off the internet.",
+        enforcement: "mandatory",
+        stages: ["prod"],
+        check(resources, f) {
+            const nats = ofTypes(resources, T.natGateway).filter((n) => n.props.connectivityType !== "private");
+            if (nats.length === 0) return; // no internet egress at all: nothing single-pointed
+            const subnets = new Set<string>();
+            for (const n of nats) f.guard(n, () => subnets.add(String(known(n.props.subnetId, "subnetId"))));
+            if (!f.sawUnknown && subnets.size < 2) {
+                f.fail(`prod has ${nats.length} NAT gateway(s) in ${subnets.size} subnet(s); a single NAT gateway is a single point of failure for every AZ: put one in each workload AZ (at least 2).`);
+            }
+        },
+    },
+    {
+        kind: "resource",
+        name: "dev-no-public-ips",
+        description: "Dev has no external access: no subnet, task or instance gets a public IP address.",
+        enforcement: "mandatory",
+        stages: ["dev"],
+        types: [T.subnet, T.ecsService, T.instance, T.launchTemplate],
+        check(r, f) {
+            const p = r.props;
+            const bad =
+                (r.type === T.subnet && p.mapPublicIpOnLaunch === true && "mapPublicIpOnLaunch") ||
+                (r.type === T.ecsService && (p.networkConfiguration as Record<string, unknown> | undefined)?.assignPublicIp === true && "networkConfiguration.assignPublicIp") ||
+                (r.type === T.instance && p.associatePublicIpAddress === true && "associatePublicIpAddress") ||
+                (r.type === T.launchTemplate &&
+                    asList(p.networkInterfaces as Record<string, unknown>[]).some((n) => n.associatePublicIpAddress === true || n.associatePublicIpAddress === "true") &&
+                    "networkInterfaces.associatePublicIpAddress");
+            if (bad) f.fail(`dev must not assign public IPs: ${r.type} "${r.name}" sets ${bad}.`, r.urn);
+        },
+    },
+    {
+        kind: "resource",
+        name: "dev-no-internet-ingress",
+        description: "Dev has no external access: no security group admits traffic from 0.0.0.0/0 or ::/0.",
+        enforcement: "mandatory",
+        stages: ["dev"],
+        types: INGRESS_TYPES,
+        check(r, f) {
+            for (const i of ingressOf(r)) {
+                const open = i.sources.filter((s) => ANYWHERE.includes(s));
+                if (open.length > 0) f.fail(`dev must not admit the internet: ${r.type} "${r.name}" allows ${describePorts(i)} from ${open.join(", ")}.`, r.urn);
+            }
+        },
+    },
+    ...baseline<StackRule>("sg-internet-ingress-web-only", {
+        kind: "stack",
+        description: "Only the load balancer faces the internet, and only on HTTP/HTTPS: any 0.0.0.0/0 or ::/0 ingress must be port 80 or 443 on a load balancer's security group.",
+        check(resources, f) {
+            const lbs = ofTypes(resources, ...LB_TYPES);
+            const lbGroupIds = new Set(lbs.flatMap((lb) => asList(lb.props.securityGroups as string[])));
+            for (const r of ofTypes(resources, ...INGRESS_TYPES)) {
+                f.guard(r, () => {
+                    for (const i of ingressOf(r)) {
+                        const open = i.sources.filter((s) => ANYWHERE.includes(s));
+                        if (open.length === 0) continue;
+                        const webPort = i.protocol !== "-1" && i.fromPort === i.toPort && (i.fromPort === 80 || i.fromPort === 443);
+                        if (!webPort) {
+                            f.fail(`${r.type} "${r.name}" allows ${describePorts(i)} from ${open.join(", ")}; only ports 80 and 443 may be open to the internet.`, r.urn);
+                            continue;
+                        }
+                        // Which group is opened: standalone rules name its id; inline ingress is the group itself.
+                        const onLb =
+                            r.type === T.securityGroup ? lbs.some((lb) => dependsOn(lb, r)) || lbs.every((lb) => lb.dependencies === undefined) : lbGroupIds.has(known(i.groupRef || undefined, "securityGroupId"));
+                        if (!onLb) f.fail(`${r.type} "${r.name}" opens port ${i.fromPort} to the internet on a security group no load balancer uses; only the load balancer's group may be.`, r.urn);
+                    }
+                });
+            }
+        },
+    }),
+    ...baseline<StackRule>("vpc-flow-logs", {
+        kind: "stack",
+        description: "Every VPC records flow logs, so traffic can be investigated after an incident.",
+        check(resources, f) {
+            const vpcs = ofTypes(resources, T.vpc);
+            const logs = ofTypes(resources, T.flowLog).filter((l) => l.props.vpcId !== undefined || l.dependencies !== undefined);
+            const unlinked = [...logs];
+            for (const vpc of vpcs) {
+                // Linked by dependency when known (the CLI always sends them); otherwise one log per VPC.
+                const i = unlinked.findIndex((l) => (l.dependencies ? dependsOn(l, vpc) : true));
+                if (i >= 0) unlinked.splice(i, 1);
+                else f.fail(`VPC "${vpc.name}" has no flow log.`, vpc.urn);
+            }
+        },
+    }),
+];
+
