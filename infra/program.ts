@@ -105,6 +105,10 @@ export function stageline(s: StageSettings): StageOutputs {
         listenerArn: env.refs.listenerArn,
         clusterArn: env.refs.clusterArn,
         alarmTopicArn: env.refs.alarmTopicArn,
+        // Where this stage's services connect (prod's database in staging): host and credentials ARN.
+        databaseAddress: db.connection.address,
+        databaseSecretArn: db.connection.secretArn,
+        databaseShared: db.connection.shared,
         services: Object.fromEntries(services.map((svc) => [svc.serviceName, svc.outputs])),
         pipelineName: pipeline?.pipelineName,
         deployRoleArn: github?.deployRoleArn,

@@ -75,6 +75,14 @@ export interface SharedDatabaseSettings {
     readonly mode: "shared";
     /** Fully qualified stack whose database this stage uses, e.g. `acme/stageline/prod`. */
     readonly prodStack: string;
+    /**
+     * Prod's subnet AZs, in prod's order: one database route table each gets a return route.
+     * Known at plan time so each route is a named resource (`<stage>-prod-db-route-<az>`).
+     * @default the first three AZs of the region (prod's default layout)
+     */
+    readonly prodAvailabilityZones: readonly string[];
+    /** Prod database's engine (the contract does not carry it). @default "postgres" */
+    readonly prodEngine: DatabaseEngine;
 }
 
 export type DatabaseSettings = OwnedDatabaseSettings | SharedDatabaseSettings;
