@@ -1,0 +1,158 @@
+/**
+ * IAM policy statements of the delivery pipeline, as small pure functions: each names exact
+ * actions (never `*` or `service:*`) on the pipeline's own resources. Where AWS allows no
+ * resource-level scoping (ecr:GetAuthorizationToken, ecs:RegisterTaskDefinition, the EC2
+ * describe calls CodeBuild makes in a VPC), the resource is `*` and the comment says so.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export type Statement = Record<string, unknown>;
+type Arn = pulumi.Input<string>;
+
+/** `{ Version, Statement }` as the JSON string IAM takes. */
+export function policyDocument(statements: pulumi.Input<Statement>[]): pulumi.Output<string> {
+    return pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/** Trust policy for an AWS service principal. */
+export function assumeRolePolicy(service: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    });
+}
+
+/** Read and write pipeline artifacts in the artifact bucket. */
+export function artifactBucketStatements(bucketArn: Arn, write: boolean): Statement[] {
+    return [
+        { Sid: "ArtifactBucket", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"], Resource: bucketArn },
+        {
+            Sid: "ArtifactObjects",
+            Effect: "Allow",
+            Action: write ? ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"] : ["s3:GetObject", "s3:GetObjectVersion"],
+            Resource: pulumi.interpolate`${bucketArn}/*`,
+        },
+    ];
+}
+
+/** Use the stage's KMS key(s) for artifacts, logs and encrypted buckets. */
+export function kmsStatement(keyArns: Arn[], sid = "StageKey"): Statement {
+    return { Sid: sid, Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"], Resource: keyArns };
+}
+
+/** Write build logs to the pipeline's log group only. */
+export function logStatement(logGroupArn: Arn): Statement {
+    return {
+        Sid: "BuildLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [logGroupArn, pulumi.interpolate`${logGroupArn}:*`],
+    };
+}
+
+/** Use the CodeConnections (CodeStar) connection to GitHub (both service prefixes exist). */
+export function connectionStatement(connectionArn: Arn): Statement {
+    return { Sid: "UseGitHubConnection", Effect: "Allow", Action: ["codestar-connections:UseConnection", "codeconnections:UseConnection"], Resource: connectionArn };
+}
+
+/** ECR login: ecr:GetAuthorizationToken supports no resource scoping, `*` is the only form AWS allows. */
+export function ecrLoginStatement(): Statement {
+    return { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" };
+}
+
+export const ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"];
+export const ECR_PUSH_ACTIONS = [...ECR_PULL_ACTIONS, "ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"];
+
+/** Push (and read back) images in the services' repositories only. */
+export function ecrPushStatement(repositoryArns: pulumi.Input<Arn[]>, sid = "PushServiceImages"): Statement {
+    return { Sid: sid, Effect: "Allow", Action: ECR_PUSH_ACTIONS, Resource: repositoryArns };
+}
+
+/** Pull images from given repositories (prod pulling staging's approved digest). */
+export function ecrPullStatement(repositoryArns: pulumi.Input<Arn[]>, sid = "PullApprovedImages"): Statement {
+    return { Sid: sid, Effect: "Allow", Action: ECR_PULL_ACTIONS, Resource: repositoryArns };
+}
+
+/** `arn:aws:rds:<region>:<account>:snapshot:<prefix>*`: the snapshots this pipeline names. */
+export function snapshotArnPattern(region: string, accountId: pulumi.Input<string>, prefix: string): pulumi.Output<string> {
+    return pulumi.interpolate`arn:aws:rds:${region}:${accountId}:snapshot:${prefix}*`;
+}
+
+/** Snapshot one RDS instance, into snapshots named with the pipeline's prefix. */
+export function dbSnapshotStatements(instanceArn: Arn, snapshotArnPatternValue: Arn): Statement[] {
+    return [
+        { Sid: "SnapshotTheDatabase", Effect: "Allow", Action: ["rds:AddTagsToResource", "rds:CreateDBSnapshot"], Resource: [instanceArn, snapshotArnPatternValue] },
+        { Sid: "WatchTheSnapshot", Effect: "Allow", Action: ["rds:DescribeDBSnapshots"], Resource: [instanceArn, snapshotArnPatternValue] },
+    ];
+}
+
+/** Copy the uploads bucket into the backup bucket. */
+export function uploadsBackupStatements(uploadsBucketArn: Arn, backupBucketArn: Arn): Statement[] {
+    return [
+        { Sid: "ReadUploads", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: [uploadsBucketArn, backupBucketArn] },
+        { Sid: "ReadUploadObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectTagging", "s3:GetObjectVersion"], Resource: pulumi.interpolate`${uploadsBucketArn}/*` },
+        { Sid: "WriteBackupObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging"], Resource: pulumi.interpolate`${backupBucketArn}/*` },
+    ];
+}
+
+/**
+ * CodeBuild inside a VPC creates and deletes its own network interfaces. The EC2 describe/create
+ * calls support no resource scoping (`*` is the only form); the permission on the interface is
+ * conditioned on CodeBuild and the stage's subnets.
+ */
+export function vpcStatements(region: string, accountId: pulumi.Input<string>, subnetArns: pulumi.Input<string>[]): Statement[] {
+    return [
+        {
+            Sid: "CodeBuildVpcNetworking",
+            Effect: "Allow",
+            Action: [
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DescribeDhcpOptions",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeVpcs",
+            ],
+            Resource: "*",
+        },
+        {
+            Sid: "CodeBuildVpcInterface",
+            Effect: "Allow",
+            Action: ["ec2:CreateNetworkInterfacePermission"],
+            Resource: pulumi.interpolate`arn:aws:ec2:${region}:${accountId}:network-interface/*`,
+            Condition: { StringEquals: { "ec2:AuthorizedService": "codebuild.amazonaws.com" }, ArnEquals: { "ec2:Subnet": subnetArns } },
+        },
+    ];
+}
+
+/** What CodePipeline's ECS deploy action needs, scoped to the stage's services and their roles. */
+export function ecsDeployStatements(serviceArns: Arn[], passRoleArns: Arn[]): Statement[] {
+    return [
+        { Sid: "UpdateStageServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: serviceArns },
+        // RegisterTaskDefinition / DescribeTaskDefinition accept no resource scoping: `*` is the only form.
+        { Sid: "RegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], Resource: "*" },
+        {
+            Sid: "PassServiceRolesToEcsTasks",
+            Effect: "Allow",
+            Action: ["iam:PassRole"],
+            Resource: passRoleArns,
+            Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+        },
+    ];
+}
+
+/** Start and watch the pipeline's own CodeBuild projects. */
+export function codeBuildStartStatement(projectArns: Arn[]): Statement {
+    return { Sid: "RunPipelineBuilds", Effect: "Allow", Action: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"], Resource: projectArns };
+}
+
+/** Publish approval requests. */
+export function snsPublishStatement(topicArns: Arn[]): Statement {
+    return { Sid: "ApprovalNotifications", Effect: "Allow", Action: ["sns:Publish"], Resource: topicArns };
+}
+
+/** The schedule's role: start this one pipeline. */
+export function startPipelineStatement(pipelineArn: Arn): Statement {
+    return { Sid: "StartThisPipeline", Effect: "Allow", Action: ["codepipeline:StartPipelineExecution"], Resource: pipelineArn };
+}
