@@ -111,6 +111,8 @@ export function stageline(s: StageSettings): StageOutputs {
         databaseShared: db.connection.shared,
         services: Object.fromEntries(services.map((svc) => [svc.serviceName, svc.outputs])),
         pipelineName: pipeline?.pipelineName,
+        // Where this stage publishes signed-off releases; the promoting stage (prod) reads it.
+        ...(pipeline?.release ? { release: pipeline.release } : {}),
         deployRoleArn: github?.deployRoleArn,
     };
 
