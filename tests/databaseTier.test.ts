@@ -14,12 +14,23 @@ import {
     RDS_MONITORING_POLICY_ARN,
     BACKUP_SERVICE_POLICY_ARN,
     DatabaseTierArgs,
+    DatabaseTier,
 } from "../components/databaseTier";
+import { Environment } from "../components/environment";
+import { stageTags, StageOutputs } from "../infra/program";
 import { SharedDatabaseSettings, StageSettings } from "../infra/settings";
 
 const RDS_INSTANCE = "aws:rds/instance:Instance";
 const ROUTE = "aws:ec2/route:Route";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+
+/** Variants run only the stage's Environment and DatabaseTier (the full program's plans are slow). */
+function databaseOnly(s: StageSettings): StageOutputs {
+    const tags = stageTags(s);
+    const env = new Environment(s.stage, { stage: s.stage, region: s.region, network: s.network, edge: s.edge, alerts: s.alerts, tags });
+    const db = new DatabaseTier(s.stage, { stage: s.stage, database: s.database, env: env.refs, tags });
+    return { databaseAddress: db.connection.address, databaseSecretArn: db.connection.secretArn };
+}
 
 function rdsOf(plan: StackPlan): PlannedResource[] {
     return plan.resources.filter((r) => r.type.startsWith("aws:rds/"));
@@ -56,7 +67,8 @@ describe("DatabaseTier", () => {
             const db = theInstance(prod);
             assert.equal(db.inputs.multiAz, true);
             assert.equal(db.inputs.storageEncrypted, true);
-            assert.match(String(db.inputs.kmsKeyId), /kms|arn/);
+            const stageKeys = ofType(prod, "aws:kms/key:Key").map((k) => k.outputs.arn);
+            assert.ok(stageKeys.includes(db.inputs.kmsKeyId), `kmsKeyId ${db.inputs.kmsKeyId} is one of the stage's keys`);
             assert.equal(db.inputs.publiclyAccessible, false);
             assert.equal(db.inputs.storageType, "gp3");
         });
@@ -109,7 +121,8 @@ describe("DatabaseTier", () => {
             assert.equal(rules[0].inputs.fromPort, 5432);
             assert.equal(rules[0].inputs.toPort, 5432);
             assert.equal(rules[0].inputs.cidrIpv4, undefined);
-            assert.ok(rules[0].inputs.referencedSecurityGroupId, "the rule names a security group, not a CIDR");
+            const appGroups = ofType(prod, "aws:ec2/securityGroup:SecurityGroup").filter((g) => g.id !== sg.id).map((g) => g.id);
+            assert.ok(appGroups.includes(rules[0].inputs.referencedSecurityGroupId as string), "the rule names the stage's app security group, not a CIDR");
         });
 
         it("THEN the database sits in a subnet group over the isolated subnets", () => {
@@ -204,6 +217,16 @@ describe("DatabaseTier", () => {
             assert.equal(staging.outputs.dbAddress, undefined, "staging exports no database contract of its own");
         });
 
+        it("THEN each service's task definition connects to prod's host with prod's secret", () => {
+            const tasks = ofType(staging, "aws:ecs/taskDefinition:TaskDefinition");
+            assert.ok(tasks.length >= 1, "staging runs at least one service");
+            for (const t of tasks) {
+                const defs = JSON.stringify(t.inputs.containerDefinitions);
+                assert.ok(defs.includes(String(fixture.dbAddress)), `${t.name} uses prod's address`);
+                assert.ok(defs.includes(String(fixture.dbSecretArn)), `${t.name} reads prod's secret`);
+            }
+        });
+
         it("THEN a peering connection from staging's VPC to prod's VPC is auto-accepted", () => {
             const peering = findResource(staging, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "staging-to-prod");
             assert.equal(peering.inputs.peerVpcId, fixture.vpcId);
@@ -247,7 +270,7 @@ describe("DatabaseTier", () => {
             const s = stackSettings("staging");
             const database: SharedDatabaseSettings = { ...(s.database as SharedDatabaseSettings), prodStack: "acme/stageline/prod-eu" };
             const other = { ...prodFixtureOutputs(), dbAddress: "prod-eu-db.cabc.eu-west-1.rds.amazonaws.com", dbSecurityGroupId: "sg-0eeeeeeeeeeeeeee0" };
-            eu = await planStack({ ...s, database }, { stackOutputs: { "acme/stageline/prod-eu": other, "acme/stageline/staging": {} } });
+            eu = await planStack({ ...s, database }, { stackOutputs: { "acme/stageline/prod-eu": other }, program: databaseOnly });
         });
 
         it("THEN the StackReference reads that stack: its address, and the rule lands on its security group", () => {
@@ -286,7 +309,7 @@ describe("DatabaseTier", () => {
         before(async () => {
             const s = stackSettings("prod");
             const database = { ...(s.database as Extract<StageSettings["database"], { mode: "owned" }>), engine: "mysql" as const, engineVersion: "8.0.39" };
-            mysql = await planStack({ ...s, database }, { stackOutputs: { "acme/stageline/staging": {} } });
+            mysql = await planStack({ ...s, database }, { program: databaseOnly });
         });
 
         it("THEN the parameter group is mysql8.0 with require_secure_transport ON, and port 3306", () => {
