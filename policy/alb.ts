@@ -36,7 +36,9 @@ export const albRules: Rule[] = [
         kind: "stack",
         description: "On a stage that faces the internet, plain-HTTP listeners only redirect to HTTPS, so no page or credential travels unencrypted.",
         check(resources, f) {
-            if (!ofTypes(resources, ...LB_TYPES).some((lb) => isInternetFacing(lb.props))) return;
+            let facing = false;
+            for (const lb of ofTypes(resources, ...LB_TYPES)) f.guard(lb, () => (facing ||= isInternetFacing(lb.props)));
+            if (!facing) return;
             for (const l of ofTypes(resources, ...LISTENER_TYPES)) {
                 f.guard(l, () => {
                     const protocol = String(l.props.protocol ?? (Number(l.props.port) === 443 ? "HTTPS" : "HTTP"));
@@ -82,11 +84,14 @@ export const albRules: Rule[] = [
         check(resources, f) {
             const assocs = ofTypes(resources, T.wafAssociation);
             const unused = [...assocs];
-            for (const lb of ofTypes(resources, ...LB_TYPES).filter((x) => isInternetFacing(x.props) && isApplicationLb(x.props))) {
-                // Linked by dependency when known (the CLI always sends them); otherwise one association per load balancer.
-                const i = unused.findIndex((a) => (a.dependencies ? dependsOn(a, lb) : true));
-                if (i >= 0) unused.splice(i, 1);
-                else f.fail(`internet-facing load balancer "${lb.name}" has no WAFv2 web ACL association.`, lb.urn);
+            for (const lb of ofTypes(resources, ...LB_TYPES)) {
+                f.guard(lb, () => {
+                    if (!isInternetFacing(lb.props) || !isApplicationLb(lb.props)) return;
+                    // Linked by dependency when known (the CLI always sends them); otherwise one association per load balancer.
+                    const i = unused.findIndex((a) => (a.dependencies ? dependsOn(a, lb) : true));
+                    if (i >= 0) unused.splice(i, 1);
+                    else f.fail(`internet-facing load balancer "${lb.name}" has no WAFv2 web ACL association.`, lb.urn);
+                });
             }
         },
     }),

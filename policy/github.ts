@@ -46,8 +46,10 @@ export const githubRules: Rule[] = [
             const rulesets = ofTypes(resources, T.githubRuleset, T.githubOrgRuleset);
             const protections = ofTypes(resources, T.githubBranchProtection);
             for (const repo of ofTypes(resources, T.githubRepository)) {
-                const ok = rulesets.some((rs) => rulesetProtectsMain(rs, repo)) || protections.some((bp) => branchProtectionProtectsMain(bp, repo));
-                if (!ok) f.fail(`GitHub repository "${repo.props.name ?? repo.name}" needs an active ruleset on main requiring pull requests with at least 1 approving review.`, repo.urn);
+                f.guard(repo, () => {
+                    const ok = rulesets.some((rs) => rulesetProtectsMain(rs, repo)) || protections.some((bp) => branchProtectionProtectsMain(bp, repo));
+                    if (!ok) f.fail(`GitHub repository "${repo.props.name ?? repo.name}" needs an active ruleset on main requiring pull requests with at least 1 approving review.`, repo.urn);
+                });
             }
         },
     }),

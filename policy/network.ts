@@ -174,10 +174,10 @@ export const networkRules: Rule[] = [
     ...baseline<StackRule>("vpc-flow-logs", {
         kind: "stack",
         description: "Every VPC records flow logs, so traffic can be investigated after an incident.",
+        readsValues: false,
         check(resources, f) {
             const vpcs = ofTypes(resources, T.vpc);
-            const logs = ofTypes(resources, T.flowLog).filter((l) => l.props.vpcId !== undefined || l.dependencies !== undefined);
-            const unlinked = [...logs];
+            const unlinked = ofTypes(resources, T.flowLog);
             for (const vpc of vpcs) {
                 // Linked by dependency when known (the CLI always sends them); otherwise one log per VPC.
                 const i = unlinked.findIndex((l) => (l.dependencies ? dependsOn(l, vpc) : true));

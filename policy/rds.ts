@@ -22,6 +22,7 @@ export const rdsRules: Rule[] = [
         description: "Staging uses production's database (read through the prod stack reference); it must not create an RDS instance or cluster of its own.",
         enforcement: "mandatory",
         stages: ["staging"],
+        readsValues: false,
         types: DB_TYPES,
         check(r, f) {
             f.fail(`staging must not create a database (${r.type} "${r.name}"): it uses production's database through the prod stack reference.`, r.urn);

@@ -55,6 +55,15 @@ const SENTINELS = new Set<unknown>([
     policyProxy.unknownObjectValue,
 ]);
 
+/** The sentinels a preview's unknown values arrive as (for fixtures of unknown values). */
+export const UNKNOWN = {
+    boolean: policyProxy.unknownBooleanValue,
+    number: policyProxy.unknownNumberValue,
+    string: policyProxy.unknownStringValue,
+    array: policyProxy.unknownArrayValue,
+    object: policyProxy.unknownObjectValue,
+} as const;
+
 /** Wraps props as the analyzer does: reading an unknown sentinel throws. */
 export const unknownCheckingProxy = policyProxy.unknownCheckingProxy;
 
@@ -104,7 +113,7 @@ export class Findings {
 
 function asUnknown(e: unknown): UnknownValue | undefined {
     if (e instanceof UnknownValue) return e;
-    if (e instanceof policyProxy.UnknownValueError) return new UnknownValue(e.props.join("."), e.message);
+    if (e instanceof policyProxy.UnknownValueError) return new UnknownValue(e.props.join("."), "computed during the update");
     return undefined;
 }
 
@@ -118,6 +127,11 @@ interface RuleBase {
     readonly enforcement: RuleEnforcement;
     /** Stages the rule applies to. */
     readonly stages: readonly Stage[];
+    /**
+     * False for a rule that decides on resource types and links alone, reading no property value
+     * that could be unknown; it then gets no `-unknown` companion. @default true
+     */
+    readonly readsValues?: boolean;
     /** Extra config properties (JSON schema) beyond `stages`. */
     readonly config?: Record<string, { type: "integer" | "string" | "boolean"; default: unknown; description?: string }>;
 }
@@ -178,7 +192,7 @@ export function toPolicies(rule: Rule): { policy: Policy; info: PolicyInfo }[] {
     const variants: { name: string; description: string; level: EnforcementLevel; report: (f: Finding) => boolean }[] = [
         { name: rule.name, description: rule.description, level: rule.enforcement, report: (f) => rule.enforcement === "advisory" || !f.unknown },
     ];
-    if (rule.enforcement === "mandatory") {
+    if (rule.enforcement === "mandatory" && rule.readsValues !== false) {
         variants.push({
             name: `${rule.name}-unknown`,
             description: `Reports values ${rule.name} needs that are unknown during a preview, so the mandatory rule neither passes silently nor blocks the preview; ${rule.name} checks them on update.`,

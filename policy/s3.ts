@@ -19,15 +19,10 @@ export function settingIsFor(s: Subject, b: Subject): boolean {
     return ref === b.name || new RegExp(`^${b.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9a-f]{7}$`).test(ref);
 }
 
-function bucketRule(what: string, types: string[], ok: (setting: Subject) => boolean, inline: (b: Subject) => boolean): StackRule[] {
-    return baseline<StackRule>(`s3-bucket-${what.replace(/ /g, "-")}`, {
+function bucketRule(id: string, must: string, description: string, types: string[], ok: (setting: Subject) => boolean, inline: (b: Subject) => boolean): StackRule[] {
+    return baseline<StackRule>(id, {
         kind: "stack",
-        description:
-            what === "encrypted"
-                ? "Every bucket encrypts objects at rest by default (a server-side encryption configuration)."
-                : what === "versioned"
-                  ? "Every bucket keeps object versions, so an overwrite or delete can be undone."
-                  : "Every bucket blocks public ACLs and policies (all four public access block settings).",
+        description,
         check(resources, f) {
             const settings = ofTypes(resources, ...types);
             for (const b of ofTypes(resources, ...BUCKET_TYPES)) {
@@ -37,7 +32,7 @@ function bucketRule(what: string, types: string[], ok: (setting: Subject) => boo
                     // A setting whose bucket is not known yet may be this bucket's.
                     const unlinked = settings.find((s) => s.props.bucket === undefined && !s.dependencies);
                     if (unlinked) known(undefined, `bucket of ${unlinked.type} "${unlinked.name}"`);
-                    f.fail(`S3 bucket "${b.name}" must be ${what}${mine.length > 0 ? " (its setting does not)" : ""}.`, b.urn);
+                    f.fail(`S3 bucket "${b.name}" must ${must}${mine.length > 0 ? " (its setting does not)" : ""}.`, b.urn);
                 });
             }
         },
@@ -46,19 +41,25 @@ function bucketRule(what: string, types: string[], ok: (setting: Subject) => boo
 
 export const s3Rules: Rule[] = [
     ...bucketRule(
-        "encrypted",
+        "s3-bucket-encrypted",
+        "be encrypted by default",
+        "Every bucket encrypts objects at rest by default (a server-side encryption configuration).",
         [T.bucketEncryption, T.bucketEncryptionV2],
         (s) => Array.isArray(s.props.rules) && (s.props.rules as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }[]).some((x) => Boolean(x.applyServerSideEncryptionByDefault?.sseAlgorithm)),
         (b) => Boolean((b.props.serverSideEncryptionConfiguration as { rule?: unknown } | undefined)?.rule),
     ),
     ...bucketRule(
-        "versioned",
+        "s3-bucket-versioned",
+        "be versioned",
+        "Every bucket keeps object versions, so an overwrite or delete can be undone.",
         [T.bucketVersioning, T.bucketVersioningV2],
         (s) => (s.props.versioningConfiguration as { status?: string } | undefined)?.status === "Enabled",
         (b) => (b.props.versioning as { enabled?: boolean } | undefined)?.enabled === true,
     ),
     ...bucketRule(
-        "public access blocked",
+        "s3-bucket-public-access-blocked",
+        "block all public access",
+        "Every bucket blocks public ACLs and policies (all four public access block settings).",
         [T.bucketPublicAccessBlock],
         (s) => ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((k) => s.props[k] === true),
         () => false,
