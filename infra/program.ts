@@ -85,6 +85,8 @@ export function stageline(s: StageSettings): StageOutputs {
               github: s.github,
               region: s.region,
               accountId: env.refs.accountId,
+              // Staging's deploy also adds its routes and database rule to prod's network.
+              peerStages: s.database.mode === "shared" ? ["prod"] : [],
               tags,
           })
         : undefined;
