@@ -99,6 +99,17 @@ function sectionOf(type: string): string | undefined {
     return rules.find(([re]) => re.test(type))?.[1];
 }
 
+/** Config sections that shape each of our components' resources. */
+const COMPONENT_SECTIONS: Record<string, string[]> = {
+    Environment: ["network", "edge", "alerts"],
+    DatabaseTier: ["database"],
+    AppService: ["services", "database", "uploads", "maintenance"],
+    StageDashboard: ["services", "database"],
+    DeliveryPipeline: ["pipeline", "database", "uploads"],
+    GitHubRepos: ["github"],
+    SecureBucket: ["uploads"],
+};
+
 /** Compares two planned stacks. */
 export function compareStacks(a: PlannedStack, b: PlannedStack): Comparison {
     const diffs: Difference[] = [];
@@ -121,7 +132,9 @@ export function compareStacks(a: PlannedStack, b: PlannedStack): Comparison {
     const declaredKeys = settingDiffs.filter((d) => d.verdict === "expected").map((d) => d.key);
     const section = (k: string) => k.split(/[.[]/)[0];
     for (const d of settingDiffs.filter((x) => x.verdict === "unexpected")) {
-        const from = (DERIVED[d.key] ?? []).filter((k) => declaredKeys.includes(k) || declaredIn(k).length);
+        const sources = DERIVED[d.key] ?? [];
+        const differing = sources.filter((k) => declaredKeys.includes(k));
+        const from = differing.length ? differing : sources.filter((k) => declaredIn(k).length);
         if (from.length) {
             Object.assign(d, { verdict: "expected", reason: `follows from ${from.join(", ")}` });
             continue;
@@ -136,27 +149,43 @@ export function compareStacks(a: PlannedStack, b: PlannedStack): Comparison {
     }
     diffs.push(...settingDiffs);
 
-    // Resource types and counts.
+    // Resource types and counts. A count difference is explained by a declared difference in a
+    // config section of the component that holds the extra resources (its top-level ancestor).
     const count = (p: PlannedStack) => {
-        const m = new Map<string, number>();
-        for (const r of p.plan.resources) m.set(r.type, (m.get(r.type) ?? 0) + 1);
-        return m;
+        const byType = new Map<string, number>();
+        const bySection = new Map<string, number>();
+        const byUrn = new Map(p.plan.resources.map((r) => [r.urn, r]));
+        for (const r of p.plan.resources) {
+            byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+            let top = r;
+            while (top.parent && byUrn.has(top.parent)) top = byUrn.get(top.parent)!;
+            for (const sec of COMPONENT_SECTIONS[top.type.split(":").pop() ?? ""] ?? [sectionOf(r.type) ?? "other"]) {
+                bySection.set(`${r.type}|${sec}`, (bySection.get(`${r.type}|${sec}`) ?? 0) + 1);
+            }
+        }
+        return { byType, bySection };
     };
     const ca = count(a);
     const cb = count(b);
-    for (const type of [...new Set([...ca.keys(), ...cb.keys()])].sort()) {
-        const na = ca.get(type) ?? 0;
-        const nb = cb.get(type) ?? 0;
+    const expectedSections = new Map<string, string>();
+    for (const d of settingDiffs) if (d.verdict === "expected" && !expectedSections.has(section(d.key))) expectedSections.set(section(d.key), d.key);
+    for (const type of [...new Set([...ca.byType.keys(), ...cb.byType.keys()])].sort()) {
+        const na = ca.byType.get(type) ?? 0;
+        const nb = cb.byType.get(type) ?? 0;
         if (na === nb) continue;
-        const sec = sectionOf(type);
-        const cause = sec ? settingDiffs.find((d) => d.verdict === "expected" && section(d.key) === sec) : undefined;
+        const sections = [...new Set([...ca.bySection.keys(), ...cb.bySection.keys()])]
+            .filter((k) => k.startsWith(`${type}|`) && (ca.bySection.get(k) ?? 0) !== (cb.bySection.get(k) ?? 0))
+            .map((k) => k.split("|")[1]);
+        const own = sectionOf(type);
+        const candidates = [...(own ? [own] : []), ...sections];
+        const cause = candidates.map((sec) => expectedSections.get(sec)).find((k): k is string => !!k);
         diffs.push({
             kind: "resources",
             key: type,
             a: String(na),
             b: String(nb),
             verdict: cause ? "expected" : "unexpected",
-            reason: cause ? `follows from ${cause.key}` : sec ? `no declared difference in ${sec}` : "no declared difference explains it",
+            reason: cause ? `follows from ${cause}` : `no declared difference in ${[...new Set(candidates)].join("/") || "its config section"}`,
         });
     }
     return { a: a.source.stack, b: b.source.stack, differences: diffs };
@@ -175,9 +204,10 @@ export function renderComparison(c: Comparison, a: PlannedStack, b: PlannedStack
         lines.push("", `${KIND_TITLE[kind]}: ${ds.length ? `${ds.length} different` : "same"}`);
         const key = (d: Difference) => (kind === "resources" ? shortType(d.key) : d.key);
         const w = Math.max(0, ...ds.map((d) => key(d).length));
-        const wa = Math.max(c.a.length, ...ds.map((d) => d.a.length));
+        const cut = (v: string) => (v.length > 40 ? `${v.slice(0, 37)}...` : v);
+        const wa = Math.max(c.a.length, ...ds.map((d) => cut(d.a).length));
         for (const d of [...ds].sort((x, y) => (x.verdict === y.verdict ? 0 : x.verdict === "unexpected" ? -1 : 1))) {
-            lines.push(`  ${d.verdict === "unexpected" ? "!" : "~"} ${key(d).padEnd(w)}  ${d.a.padEnd(wa)}  ${d.b}   ${d.verdict.toUpperCase()}: ${d.reason}`);
+            lines.push(`  ${d.verdict === "unexpected" ? "!" : "~"} ${key(d).padEnd(w)}  ${cut(d.a).padEnd(wa)}  ${cut(d.b)}   ${d.verdict.toUpperCase()}: ${d.reason}`);
         }
     }
     const u = c.differences.filter((d) => d.verdict === "unexpected").length;
