@@ -281,6 +281,11 @@ describe("GitHub Actions workflows", () => {
             assert.deepEqual(pr.permissions, {}, "workflow-level permissions: none");
         });
 
+        it("GIVEN a new push to a pull request WHEN its previews are running THEN they finish (a killed preview can leave the stack locked)", () => {
+            const concurrency = (pr as { concurrency?: { group: string; "cancel-in-progress": boolean } }).concurrency;
+            assert.deepEqual(concurrency, { group: "pr-${{ github.event.pull_request.number }}", "cancel-in-progress": false });
+        });
+
         it("GIVEN a pull-request workflow that names the deploy role WHEN checked THEN it is reported (the check is live)", () => {
             const leaky = prText.replace("vars.AWS_PREVIEW_ROLE_ARN", "vars.AWS_DEPLOY_ROLE_ARN");
             assert.deepEqual(deployCredentialExposure(leaky, parse(leaky) as Workflow), ["mentions AWS_DEPLOY_ROLE_ARN"]);
