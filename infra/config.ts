@@ -826,6 +826,14 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
     for (const [p, names] of prio) {
         if (names.length > 1) problems.push({ key: k(`services[${names[1]}].priority`), given: String(p), allowed: `a listener priority unique in the stage (${names.join(" and ")} share it)` });
     }
+    // A catch-all rule (path /* on any host) evaluated before another service's rule shadows it.
+    const namesUnique = new Set(services.map((s) => s.name)).size === services.length;
+    for (const all of services.filter((s) => namesUnique && s.hostHeaders.length === 0 && s.pathPatterns.includes("/*"))) {
+        const shadowed = services.filter((o) => o !== all && o.priority > all.priority).map((o) => o.name);
+        if (shadowed.length > 0) {
+            problems.push({ key: k(`services[${all.name}].priority`), given: String(all.priority), allowed: `a number above every other service's priority: its path "/*" catches every request first, so ${shadowed.join(", ")} would never be reached` });
+        }
+    }
     if (services.length === 0) problems.push({ key: k("services"), given: "an empty list", allowed: "at least one service" });
 
     // Pipeline.

@@ -409,6 +409,13 @@ describe("config: a bad service entry names the service and the key", () => {
         ]);
     });
 
+    it("a catch-all service evaluated before another, which would never be reached", () => {
+        assert.deepEqual(problems([{ ...web, priority: 100 }, { ...api, priority: 110 }]), [
+            `stageline:services[web].priority is 100; allowed: a number above every other service's priority: its path "/*" catches every request first, so api would never be reached`,
+        ]);
+        assert.doesNotThrow(() => loadSettings("prod", { ...raw, "stageline:services": JSON.stringify([{ ...web, priority: 200 }, { ...api, priority: 110 }]) }));
+    });
+
     it("a shared listener priority", () => {
         assert.deepEqual(problems([web, { ...api, priority: web.priority ?? 100 }]), [
             `stageline:services[api].priority is ${String(web.priority ?? 100)}; allowed: a listener priority unique in the stage (web and api share it)`,
