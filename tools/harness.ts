@@ -15,7 +15,10 @@ import { loadStackFile, LoadOptions } from "../infra/config";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as {
-    getMonitor(): { registerResource(req: RegisterRequest, cb: (err: unknown, res: RegisterResponse | undefined) => void): Promise<void> };
+    getMonitor(): {
+        registerResource(req: RegisterRequest, cb: (err: unknown, res: RegisterResponse | undefined) => void): Promise<void>;
+        readResource(req: ReadRequest, cb: (err: unknown, res: RegisterResponse | undefined) => void): Promise<void>;
+    };
     waitForRPCs(): Promise<void>;
 };
 
@@ -32,6 +35,12 @@ interface RegisterRequest {
     getReplaceonchangesList(): string[];
     getAliasesList(): unknown[];
     getAliasspecs(): boolean;
+}
+interface ReadRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getId(): string;
 }
 interface RegisterResponse {
     getUrn(): string;
@@ -57,6 +66,8 @@ export interface PlannedResource {
     parent?: string;
     /** False for component resources. */
     custom: boolean;
+    /** True for resources the program reads rather than manages (StackReferences). */
+    read?: boolean;
     /** Inputs as the provider would receive them. */
     inputs: Record<string, unknown>;
     /** Inputs plus the mocked values AWS computes (ids, ARNs, endpoints). */
@@ -116,9 +127,46 @@ export async function planStack(settings: StageSettings, opts: PlanOptions = {})
             cb(err, res);
         });
 
+    // Reads (a StackReference is one) are part of the plan too: they show what a stack depends on.
+    const originalRead = monitor.readResource.bind(monitor);
+    monitor.readResource = (req, cb) =>
+        originalRead(req, (err, res) => {
+            if (!err && res) {
+                registered.push({
+                    urn: res.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    parent: req.getParent() || undefined,
+                    custom: true,
+                    read: true,
+                    options: { protect: false, retainOnDelete: false, ignoreChanges: [], dependsOn: [], deleteBeforeReplace: false, replaceOnChanges: [] },
+                });
+            }
+            cb(err, res);
+        });
+
+    // An error thrown inside an `apply` surfaces as an unhandled rejection; the CLI fails the run
+    // on it, so the plan fails too instead of hanging.
+    let onRejection: ((reason: unknown) => void) | undefined;
+    const failed = new Promise<never>((_, reject) => {
+        onRejection = (reason) => reject(reason instanceof Error ? reason : new Error(String(reason)));
+        process.on("unhandledRejection", onRejection);
+    });
     const program = opts.program ?? stageline;
-    const exported = await pulumi.runtime.runInPulumiStack(async () => program(settings));
-    await runtimeSettings.waitForRPCs();
+    let exported: Record<string, unknown> | undefined;
+    try {
+        exported = (await Promise.race([
+            (async () => {
+                const out = await pulumi.runtime.runInPulumiStack(async () => program(settings));
+                await runtimeSettings.waitForRPCs();
+                return out;
+            })(),
+            failed,
+        ])) as Record<string, unknown> | undefined;
+    } finally {
+        if (onRejection) process.off("unhandledRejection", onRejection);
+        failed.catch(() => undefined);
+    }
 
     const resources: PlannedResource[] = registered
         .filter((r) => r.type !== "pulumi:pulumi:Stack")
@@ -158,8 +206,26 @@ export function prodFixtureOutputs(region = "eu-west-1"): Record<string, unknown
     };
 }
 
-/** Runs a stack from its YAML with prod's fixture outputs available to StackReferences. */
+const planCache = new Map<string, StackPlan>();
+
+/**
+ * Runs a stack from its YAML with prod's fixture outputs available to StackReferences.
+ * Without options the plan is computed once per process and each caller gets its own copy, so
+ * many test files can read the same four stacks without paying for them again.
+ */
 export async function planStackFile(stack: string, opts: PlanOptions = {}): Promise<StackPlan> {
+    if (Object.keys(opts).length === 0) {
+        let cached = planCache.get(stack);
+        if (!cached) {
+            cached = await planStackFileUncached(stack, {});
+            planCache.set(stack, cached);
+        }
+        return structuredClone(cached);
+    }
+    return planStackFileUncached(stack, opts);
+}
+
+async function planStackFileUncached(stack: string, opts: PlanOptions): Promise<StackPlan> {
     const settings = stackSettings(stack);
     const refs: Record<string, Record<string, unknown>> = { ...(opts.stackOutputs ?? {}) };
     if (settings.database.mode === "shared") refs[settings.database.prodStack] ??= prodFixtureOutputs(settings.region);
