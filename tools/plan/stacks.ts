@@ -14,6 +14,7 @@ import { StageOutputs, stageline } from "../../infra/program";
 import { planStack, prodFixtureOutputs, ROOT, StackPlan } from "../harness";
 import { judgeStack, PolicyViolation } from "../../policy/run";
 import { UsageError } from "./args";
+import { RELEASE_OBJECT_KEY, RELEASE_OUTPUT, ReleaseLocation } from "../../components/pipeline/release";
 
 /** A stack's file, raw config and validated settings. */
 export interface StackSource {
@@ -97,9 +98,20 @@ export function orderForPlanning(sources: readonly StackSource[]): StackSource[]
         .map((x) => x.s);
 }
 
-/** Outputs shaped like staging's, for prod's promote reference when staging is not planned first. */
-export function stagingShapedOutputs(region: string): Record<string, unknown> {
-    return { stage: "staging", region, services: {} };
+/**
+ * Outputs shaped like staging's, for prod's promote reference (prod plans before staging): the
+ * approved-release location staging's pipeline publishes, with a repository per prod service.
+ */
+export function stagingShapedOutputs(s: StageSettings): Record<string, unknown> {
+    const account = "123456789012";
+    const release: ReleaseLocation = {
+        bucket: "staging-releases-0a1b2c3d",
+        bucketArn: "arn:aws:s3:::staging-releases-0a1b2c3d",
+        objectKey: RELEASE_OBJECT_KEY,
+        kmsKeyArn: `arn:aws:kms:${s.region}:${account}:key/7c9e6679-7425-40de-944b-e07fc1f90ae7`,
+        repositoryArns: Object.fromEntries(s.services.map((svc) => [svc.name, `arn:aws:ecr:${s.region}:${account}:repository/staging-${svc.name}`])),
+    };
+    return { stage: "staging", region: s.region, [RELEASE_OUTPUT]: release };
 }
 
 /** Wraps the program: records which inputs and outputs are Pulumi secrets. */
@@ -161,7 +173,7 @@ export async function planStacks(sources: readonly StackSource[], opts: PlanStac
             references.push({ stack: ref, from: planned ? "planned" : "fixture" });
         };
         if (s.database.mode === "shared") serve(s.database.prodStack, () => prodFixtureOutputs(s.region));
-        if (s.pipeline.promoteFromStack) serve(s.pipeline.promoteFromStack, () => stagingShapedOutputs(s.region));
+        if (s.pipeline.promoteFromStack) serve(s.pipeline.promoteFromStack, () => stagingShapedOutputs(s));
 
         const secretInputs = new Map<string, Set<string>>();
         const secretOutputs = new Set<string>();
