@@ -314,7 +314,13 @@ function createRoles(ctx: Ctx, repo: aws.ecr.Repository, logGroup: aws.cloudwatc
                     },
                     { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
                     { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.database.secretArn },
-                    { Sid: "DecryptWithStageKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: args.env.kmsKeyArn },
+                    // The stage key (logs, images) and the database secret's key: prod's when staging shares it.
+                    {
+                        Sid: "DecryptWithStageAndSecretKeys",
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt"],
+                        Resource: pulumi.all([args.env.kmsKeyArn, args.database.secretKmsKeyArn]).apply(([a, b]) => (a === b ? [a] : [a, b])),
+                    },
                 ],
             }),
         },

@@ -309,6 +309,7 @@ function ownedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTier
             if (!arn) throw new pulumi.ResourceError(`${identifier} reports no RDS-managed master secret`, parent);
             return arn;
         }),
+        secretKmsKeyArn: args.env.kmsKeyArn,
         securityGroupId: securityGroup.id,
         instanceId: instance.identifier,
         instanceArn: instance.arn,
@@ -511,11 +512,28 @@ function sharedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTie
         { parent, dependsOn: [peering] },
     );
 
+    // ...and staging's app tasks may send to it: their own group's database egress only reaches
+    // staging's VPC, so the path to prod's block is opened here, owned by staging as well.
+    new aws.vpc.SecurityGroupEgressRule(
+        `${name}-app-to-prod-db`,
+        {
+            securityGroupId: env.appSecurityGroupId,
+            cidrIpv4: prod.vpcCidr,
+            ipProtocol: "tcp",
+            fromPort: prod.dbPort,
+            toPort: prod.dbPort,
+            description: `to production's database over the peering (${d.prodStack})`,
+            tags: { ...tags, Name: `${name}-app-to-prod-db` },
+        },
+        { parent, dependsOn: [peering] },
+    );
+
     const connection: DatabaseConnection = {
         address: prod.dbAddress,
         port: prod.dbPort,
         name: prod.dbName,
         secretArn: prod.dbSecretArn,
+        secretKmsKeyArn: prod.dbSecretKmsKeyArn,
         securityGroupId: prod.dbSecurityGroupId,
         instanceId: prod.dbInstanceId,
         instanceArn: prod.dbInstanceArn,

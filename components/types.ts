@@ -64,6 +64,8 @@ export interface DatabaseConnection {
     name: pulumi.Output<string>;
     /** Secrets Manager ARN of the credentials (JSON with `username` and `password`). */
     secretArn: pulumi.Output<string>;
+    /** KMS key that encrypts that secret (prod's key when the database is shared). */
+    secretKmsKeyArn: pulumi.Output<string>;
     /** The database's security group. */
     securityGroupId: pulumi.Output<string>;
     /** RDS instance identifier (snapshots before a release). */

@@ -22,6 +22,8 @@ export interface ProdDatabaseContract {
     dbName: string;
     /** Secrets Manager ARN of the RDS-managed master credentials. */
     dbSecretArn: string;
+    /** KMS key of that secret: staging's tasks need kms:Decrypt on it to read the credentials. */
+    dbSecretKmsKeyArn: string;
     /** Security group of prod's database: staging adds a rule admitting its app group. */
     dbSecurityGroupId: string;
     /** RDS instance identifier: the release pipeline snapshots it before a release. */
@@ -42,6 +44,7 @@ export const PROD_CONTRACT_KEYS = [
     "dbPort",
     "dbName",
     "dbSecretArn",
+    "dbSecretKmsKeyArn",
     "dbSecurityGroupId",
     "dbInstanceId",
     "dbInstanceArn",

@@ -129,6 +129,7 @@ export function stageline(s: StageSettings): StageOutputs {
             dbPort: db.connection.port,
             dbName: db.connection.name,
             dbSecretArn: db.connection.secretArn,
+            dbSecretKmsKeyArn: db.connection.secretKmsKeyArn,
             dbSecurityGroupId: db.connection.securityGroupId,
             dbInstanceId: db.connection.instanceId,
             dbInstanceArn: db.connection.instanceArn,

@@ -21,6 +21,7 @@ const EXPECTED: { [K in keyof ProdDatabaseContract]: ProdDatabaseContract[K] ext
     dbSecurityGroupId: "string",
     dbInstanceId: "string",
     dbInstanceArn: "string",
+    dbSecretKmsKeyArn: "string",
     region: "string",
 };
 

@@ -264,6 +264,30 @@ describe("DatabaseTier", () => {
         });
     });
 
+    describe("GIVEN staging's tasks on prod's database", () => {
+        const fixture = prodFixtureOutputs();
+
+        it("THEN staging's app group may send to prod's VPC on the database port (its own egress stops at staging's VPC)", () => {
+            const egress = ofType(staging, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.cidrIpv4 === fixture.vpcCidr);
+            assert.equal(egress.length, 1);
+            assert.equal(egress[0].name, "staging-app-to-prod-db");
+            assert.equal(egress[0].inputs.fromPort, fixture.dbPort);
+            assert.equal(egress[0].inputs.toPort, fixture.dbPort);
+            const appSg = ofType(staging, INGRESS).find((r) => r.inputs.securityGroupId === fixture.dbSecurityGroupId)!.inputs.referencedSecurityGroupId;
+            assert.equal(egress[0].inputs.securityGroupId, appSg, "the rule is on staging's app group");
+        });
+
+        it("THEN each service's execution role may decrypt prod's secret with prod's key, not only staging's", () => {
+            const policies = ofType(staging, "aws:iam/rolePolicy:RolePolicy").filter((p) => /execution/.test(p.name));
+            assert.ok(policies.length >= 1, "staging has an execution role policy");
+            for (const p of policies) {
+                const doc = JSON.parse(String(p.inputs.policy)) as { Statement: { Action: string[]; Resource: string | string[] }[] };
+                const decrypt = doc.Statement.filter((st) => st.Action.includes("kms:Decrypt")).flatMap((st) => [st.Resource].flat());
+                assert.ok(decrypt.includes(String(fixture.dbSecretKmsKeyArn)), `${p.name} can decrypt prod's secret`);
+            }
+        });
+    });
+
     describe("GIVEN staging pointed at another prod stack", () => {
         let eu: StackPlan;
         before(async () => {

@@ -199,6 +199,7 @@ export function prodFixtureOutputs(region = "eu-west-1"): Record<string, unknown
         dbPort: 5432,
         dbName: "app",
         dbSecretArn: `arn:aws:secretsmanager:${region}:123456789012:secret:rds!db-4f6c1e2a-7b3d-4c1a-9f0e-2d5b8a6c4e11-AbCdEf`,
+        dbSecretKmsKeyArn: `arn:aws:kms:${region}:123456789012:key/7d2e4f61-3b8a-4c9e-a1f0-5e6d7c8b9a01`,
         dbSecurityGroupId: "sg-0123456789abcdef0",
         dbInstanceId: "prod-db",
         dbInstanceArn: `arn:aws:rds:${region}:123456789012:db:prod-db`,
