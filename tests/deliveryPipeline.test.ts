@@ -462,6 +462,45 @@ describe("DeliveryPipeline", () => {
         });
     });
 
+    describe("scripts/rollback.sh", () => {
+        const script = path.resolve(__dirname, "..", "scripts", "rollback.sh");
+        /** Runs the script against a fake `aws` whose service runs revision 7 of staging-web. */
+        function rollback(...args: string[]): { calls: string[]; out: string } {
+            const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fake-aws-"));
+            const log = path.join(bin, "calls.log");
+            const td = "arn:aws:ecs:eu-west-1:123456789012:task-definition/staging-web";
+            fs.writeFileSync(
+                path.join(bin, "aws"),
+                [
+                    "#!/bin/sh",
+                    `echo "$*" >> ${log}`,
+                    'case "$2" in',
+                    `  describe-services) echo "${td}:7" ;;`,
+                    `  list-task-definitions) printf '${td}:7\t${td}:6\t${td}:5\n' ;;`,
+                    '  describe-task-definition) echo "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:abc" ;;',
+                    "esac",
+                ].join("\n"),
+                { mode: 0o755 },
+            );
+            try {
+                const out = execFileSync("bash", [script, ...args], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: "utf8" });
+                return { calls: fs.readFileSync(log, "utf8").trim().split("\n"), out };
+            } finally {
+                fs.rmSync(bin, { recursive: true, force: true });
+            }
+        }
+        it("WHEN run for a service THEN it redeploys the previous task definition revision and waits for stability", () => {
+            const { calls } = rollback("--cluster", "staging", "--service", "staging-web");
+            assert.ok(calls.includes("ecs update-service --cluster staging --service staging-web --task-definition arn:aws:ecs:eu-west-1:123456789012:task-definition/staging-web:6"), calls.join("\n"));
+            assert.equal(calls[calls.length - 1], "ecs wait services-stable --cluster staging --services staging-web");
+        });
+        it("WHEN given --to-revision and --dry-run THEN it names that revision and changes nothing", () => {
+            const { calls, out } = rollback("--cluster", "staging", "--service", "staging-web", "--to-revision", "5", "--dry-run");
+            assert.match(out, /staging-web:7 -> staging-web:5/);
+            assert.ok(!calls.some((c) => c.includes("update-service")));
+        });
+    });
+
     describe("validation", () => {
         const base = stackSettings("staging").pipeline;
         const svc = [{ serviceName: "web" }] as never[];
