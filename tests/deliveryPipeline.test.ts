@@ -138,7 +138,7 @@ describe("DeliveryPipeline", () => {
             assert.equal(triggers.length, 1);
             assert.equal(triggers[0].gitConfiguration.sourceActionName, "App");
             assert.deepEqual(triggers[0].gitConfiguration.pushes, [{ tags: { includes: ["release-*"] } }]);
-            assert.ok(triggers[0].gitConfiguration.pushes.every((p) => p.branches === undefined), "no branch push trigger");
+            assert.ok(triggers[0].gitConfiguration.pushes.every((p) => (p as { branches?: unknown }).branches === undefined), "no branch push trigger");
         });
         it("GIVEN staging THEN a schedule on the 1st and 15th starts this pipeline, with a role that can only start it", () => {
             const rule = ofType(plans.staging, "aws:cloudwatch/eventRule:EventRule").find((r) => r.name === "staging-release-schedule");
