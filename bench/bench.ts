@@ -98,7 +98,7 @@ async function main(): Promise<void> {
         `Machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()}, Node ${process.version}.`,
         `Load average when the run started: ${load.toFixed(2)} (other jobs were ${load > cpu.length ? "competing for the CPUs — figures are pessimistic" : "light"}).`,
         "",
-        "## `npm run plan` as a user runs it (fresh process, `--quiet`)",
+        "## `npm run plan` as a user runs it (fresh process, `--quiet`; `node -r ts-node/register/transpile-only tools/plan.ts`, without npm's own start-up)",
         "",
         "| what | median | fastest |",
         "|---|---:|---:|",

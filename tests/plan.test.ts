@@ -192,6 +192,33 @@ describe("npm run plan (offline plan)", function () {
         });
     });
 
+    describe("GIVEN a policy message that quotes a secret input", () => {
+        it("THEN the printed verdict shows [secret] instead of the value", async () => {
+            const program = (s: StageSettings) => {
+                new aws.rds.Instance(`${s.stage}-db`, { instanceClass: "db.t4g.micro", engine: "postgres", allocatedStorage: 20, password: "quoted-hunter2" });
+                return {};
+            };
+            const judge = () => [{ policy: "tattletale", enforcement: "advisory" as const, message: "password quoted-hunter2 is weak" }];
+            const out: string[] = [];
+            const code = await runPlan({ argv: ["--config", QA, "--quiet"], program, judge, out: (l) => out.push(l), err: () => undefined });
+            assert.equal(code, 0);
+            assert.match(out.join("\n"), /tattletale: password \[secret\] is weak/);
+            assert.ok(!out.join("\n").includes("quoted-hunter2"));
+        });
+    });
+
+    describe("GIVEN a component that rejects its arguments (pulumi.ResourceError)", () => {
+        it("THEN it exits 2 with the component's message, like bad config", async () => {
+            const program = (): Record<string, never> => {
+                throw new pulumi.ResourceError("service web: cpu 300 is not a Fargate size", undefined);
+            };
+            const r = await inProcess(["--config", QA, "--quiet"], program);
+            assert.equal(r.code, 2);
+            assert.match(r.stderr, /cpu 300 is not a Fargate size/);
+            assert.doesNotMatch(r.stderr, /^\s+at /m);
+        });
+    });
+
     describe("GIVEN an unexpected crash in the program", () => {
         it("THEN it exits 3 with one line and no stack trace (unless --debug)", async () => {
             const broken = (): Record<string, never> => {

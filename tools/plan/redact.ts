@@ -20,12 +20,30 @@ export function isSecretKey(key: string): boolean {
     return !SECRET_REFERENCE_RE.test(last);
 }
 
+/** Pulumi's wire marker of a secret value: `{ [SIG]: SECRET_SIG, value }`. */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Whether a value is a Pulumi secret as the engine receives it. */
+export function isSecretEnvelope(v: unknown): v is { value: unknown } {
+    return !!v && typeof v === "object" && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+/** A deep copy with Pulumi secret markers replaced by their values (what a policy sees). */
+export function unwrapSecrets(value: unknown): unknown {
+    if (isSecretEnvelope(value)) return unwrapSecrets(value.value);
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    return value;
+}
+
 /**
  * A deep copy with secrets replaced. `secretPaths` are dotted paths known to be secret
  * (secret outputs, secure config keys) regardless of their key names.
  */
 export function redact(value: unknown, secretPaths: ReadonlySet<string> = new Set(), path = ""): unknown {
     if (path && secretPaths.has(path)) return REDACTED;
+    if (isSecretEnvelope(value)) return REDACTED;
     if (Array.isArray(value)) return value.map((v, i) => redact(v, secretPaths, `${path}[${i}]`));
     if (value && typeof value === "object") {
         const out: Record<string, unknown> = {};
@@ -41,7 +59,7 @@ export function redact(value: unknown, secretPaths: ReadonlySet<string> = new Se
         }
         return out;
     }
-    if (typeof value === "string" && isSecretEnvelope(value)) return REDACTED;
+    if (typeof value === "string" && isPrivateKeyText(value)) return REDACTED;
     if (typeof value === "string" && /^\s*[[{]/.test(value)) {
         // JSON documents in a string (ECS container definitions, policies): redact inside.
         try {
@@ -60,7 +78,7 @@ function isLeafMap(v: object): boolean {
     return Object.values(v).every((x) => x === null || typeof x !== "object");
 }
 
-/** Pulumi's encrypted config envelope (`v1:...`) or a PEM private key pasted in a value. */
-function isSecretEnvelope(s: string): boolean {
+/** A PEM private key pasted in a value. */
+function isPrivateKeyText(s: string): boolean {
     return /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(s);
 }

@@ -14,6 +14,7 @@ import { StageOutputs, stageline } from "../../infra/program";
 import { planStack, prodFixtureOutputs, ROOT, StackPlan } from "../harness";
 import { judgeStack, PolicyViolation } from "../../policy/run";
 import { UsageError } from "./args";
+import { isSecretEnvelope, redact, REDACTED, unwrapSecrets } from "./redact";
 import { RELEASE_OBJECT_KEY, RELEASE_OUTPUT, ReleaseLocation } from "../../components/pipeline/release";
 
 /** A stack's file, raw config and validated settings. */
@@ -150,6 +151,36 @@ function watchSecrets(program: Program, secretInputs: Map<string, Set<string>>, 
     };
 }
 
+/**
+ * Replaces secret values (Pulumi secret inputs, properties named like passwords) wherever they
+ * appear in free text, such as a policy's violation message.
+ */
+export function secretScrubber(plan: StackPlan, secretPaths: ReadonlyMap<string, ReadonlySet<string>>): (text: string) => string {
+    const values = new Set<string>();
+    for (const r of plan.resources) {
+        const clean = JSON.stringify(redact(r.inputs, secretPaths.get(r.urn) ?? new Set()));
+        collectDifferences(r.inputs, JSON.parse(clean) as unknown, values);
+    }
+    const list = [...values].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+    return (text) => list.reduce((t, v) => t.split(v).join(REDACTED), text);
+}
+
+/** Scalars of `raw` that `clean` replaced with the placeholder. */
+function collectDifferences(raw: unknown, clean: unknown, out: Set<string>): void {
+    if (isSecretEnvelope(raw)) raw = unwrapSecrets(raw);
+    if (clean === REDACTED && raw !== REDACTED && (typeof raw === "string" || typeof raw === "number")) {
+        out.add(String(raw));
+        return;
+    }
+    if (clean === REDACTED && raw && typeof raw === "object") {
+        for (const v of Object.values(raw)) collectDifferences(v, REDACTED, out);
+        return;
+    }
+    if (raw && clean && typeof raw === "object" && typeof clean === "object") {
+        for (const [k, v] of Object.entries(raw as Record<string, unknown>)) collectDifferences(v, (clean as Record<string, unknown>)[k], out);
+    }
+}
+
 export interface PlanStacksOptions {
     program?: Program;
     judge?: Judge;
@@ -188,10 +219,11 @@ export async function planStacks(sources: readonly StackSource[], opts: PlanStac
             const set = secretInputs.get(`${r.type}::${r.name}`);
             if (set) byUrn.set(r.urn, set);
         }
+        const scrub = secretScrubber(plan, byUrn);
         const violations = judge(
-            plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs })),
+            plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: unwrapSecrets(r.inputs) as Record<string, unknown> })),
             { config: { stages: { [source.stack]: s.stage } } },
-        );
+        ).map((v) => ({ ...v, message: scrub(v.message) }));
         const result: PlannedStack = { source, plan, secretInputs: byUrn, secretOutputs, references, violations, ms: Date.now() - started };
         done.push(result);
         opts.onProgress?.({ stack: source.stack, done: result, index, total: sources.length });
