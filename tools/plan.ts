@@ -77,7 +77,11 @@ async function plan(opts: RunPlanOptions, out: (l: string) => void, err: (l: str
     const progress = (e: { stack: string; done?: PlannedStack; index: number; total: number }) => {
         if (args.quiet) return;
         if (!e.done) err(`[${e.index + 1}/${e.total}] planning ${e.stack} …`);
-        else err(`[${e.index + 1}/${e.total}] ${e.stack}: ${e.done.plan.resources.length} resources, ${e.done.violations.length} violations (${e.done.ms} ms)`);
+        else {
+            const v = e.done.violations;
+            const m = v.filter((x) => x.enforcement === "mandatory").length;
+            err(`[${e.index + 1}/${e.total}] ${e.stack}: ${e.done.plan.resources.length} resources, ${m} mandatory, ${v.length - m} advisory (${e.done.ms} ms)`);
+        }
     };
 
     if (args.compare) {
