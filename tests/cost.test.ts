@@ -11,7 +11,7 @@ import { PlannedResource, planStackFile, StackPlan } from "../tools/harness";
 import { CostAssumptions, CostAssumptionsError, DEFAULT_ASSUMPTIONS, loadAssumptions, mergeAssumptions } from "../tools/cost/assumptions";
 import { estimateStack, StackCost } from "../tools/cost/estimate";
 import { costCompareLines, costLines } from "../tools/cost/report";
-import { PRICE_TABLE } from "../tools/cost/prices-eu-west-1";
+import { Price, PRICE_TABLE } from "../tools/cost/prices-eu-west-1";
 
 const close = (actual: number | null, expected: number, label: string) => {
     assert.notEqual(actual, null, `${label} is not priced`);
@@ -221,7 +221,7 @@ describe("cost estimate", function () {
             assert.equal(PRICE_TABLE.region, "eu-west-1");
             assert.match(PRICE_TABLE.date, /^\d{4}-\d{2}-\d{2}$/);
             assert.ok(PRICE_TABLE.source.length > 20);
-            const all = Object.values(PRICE_TABLE.prices).flatMap((p) => ("usd" in p ? [p] : Object.values(p)));
+            const all = Object.values(PRICE_TABLE.prices as Record<string, Price | Record<string, Price>>).flatMap((p): Price[] => ("usd" in p ? [p as Price] : Object.values(p as Record<string, Price>)));
             assert.ok(all.length > 30);
             for (const p of all) {
                 assert.ok(p.usd > 0, `${p.unit} has a positive price`);
