@@ -8,7 +8,8 @@
  */
 import { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { allPolicies, policyInfos } from "./policies";
-import { NotApplicable, unknownCheckingProxy } from "./rule";
+import { NotApplicable, UNKNOWN, unknownCheckingProxy } from "./rule";
+import { isUnknown } from "@pulumi/pulumi";
 
 /** A policy's enforcement as reported to users. */
 export type Enforcement = "mandatory" | "advisory" | "disabled";
@@ -60,8 +61,23 @@ function typeCheckers(type: string, props: Record<string, unknown>) {
     return { isType, asType: ((cls: unknown) => (isType(cls) ? props : undefined)) as any };
 }
 
+/**
+ * A program run in preview (mocks included) hands unknown inputs over as Pulumi's own `unknown`
+ * value; the analyzer receives them as @pulumi/policy's unknown sentinels. Translate, so the
+ * in-process run sees unknowns exactly as the CLI's analyzer does.
+ */
+function asAnalyzerSees(value: unknown): unknown {
+    if (isUnknown(value)) return UNKNOWN.string;
+    if (Array.isArray(value)) return value.map(asAnalyzerSees);
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, asAnalyzerSees(v)]));
+    }
+    return value;
+}
+
 /** Runs every resource and stack policy of the pack in-process (no gRPC server), as the CLI would. */
-export function judgeStack(resources: JudgedResource[], opts: JudgeOptions = {}): PolicyViolation[] {
+export function judgeStack(input: JudgedResource[], opts: JudgeOptions = {}): PolicyViolation[] {
+    const resources = input.map((r) => ({ ...r, props: asAnalyzerSees(r.props) as Record<string, unknown> }));
     const config = { stages: opts.config?.stages ?? {} };
     const out: PolicyViolation[] = [];
     const byUrn = new Map(resources.map((r) => [r.urn, r]));

@@ -68,8 +68,10 @@ export interface PlannedResource {
     custom: boolean;
     /** True for resources the program reads rather than manages (StackReferences). */
     read?: boolean;
-    /** Inputs as the provider would receive them. */
+    /** Inputs as the provider would receive them (secret values unwrapped: see `secretInputs`). */
     inputs: Record<string, unknown>;
+    /** Paths of inputs that were Pulumi secrets (`a.b[0]`): whoever prints inputs redacts these. */
+    secretInputs?: string[];
     /** Inputs plus the mocked values AWS computes (ids, ARNs, endpoints). */
     outputs: Record<string, unknown>;
     id?: string;
@@ -93,8 +95,38 @@ export interface PlanOptions {
     program?: (s: StageSettings) => StageOutputs;
 }
 
+/** Pulumi's wire marker of a secret value: `{ [SECRET_SIG]: SECRET_VALUE, value }`. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Replaces secret wrappers by their values and records where they were (`a.b[0].c`). */
+export function unwrapSecrets(value: unknown, at = "", found: string[] = []): unknown {
+    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${at}[${i}]`, found));
+    if (value !== null && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (o[SECRET_SIG] === SECRET_VALUE) {
+            found.push(at);
+            return unwrapSecrets(o.value, at, []);
+        }
+        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v, at ? `${at}.${k}` : k, found)]));
+    }
+    return value;
+}
+
 /** Runs one stage under mocks and returns every resource it registered. */
 export async function planStack(settings: StageSettings, opts: PlanOptions = {}): Promise<StackPlan> {
+    // The runtime records a stack trace for every promise it makes; that was half the CPU time of
+    // a plan. Nothing a plan reports needs them.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        return await planStackTraced(settings, opts);
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
+}
+
+async function planStackTraced(settings: StageSettings, opts: PlanOptions): Promise<StackPlan> {
     const ctx: MockContext = { region: settings.region, stackOutputs: opts.stackOutputs, unknownOutputs: opts.unknownOutputs };
     const byKey = new Map<string, { inputs: Record<string, unknown>; outputs: Record<string, unknown>; id?: string }>();
     const mocks = createMocks(ctx, (args, result) => {
@@ -172,7 +204,10 @@ export async function planStack(settings: StageSettings, opts: PlanOptions = {})
         .filter((r) => r.type !== "pulumi:pulumi:Stack")
         .map((r) => {
             const data = byKey.get(`${r.type}::${r.name}`);
-            return { ...r, inputs: data?.inputs ?? {}, outputs: data?.outputs ?? {}, id: data?.id };
+            const secretInputs: string[] = [];
+            const inputs = unwrapSecrets(data?.inputs ?? {}, "", secretInputs) as Record<string, unknown>;
+            const outputs = unwrapSecrets(data?.outputs ?? {}) as Record<string, unknown>;
+            return { ...r, inputs, outputs, id: data?.id, secretInputs };
         });
     return { stack: settings.stack, settings, resources, outputs: (exported ?? {}) as Record<string, unknown> };
 }
@@ -207,6 +242,22 @@ export function prodFixtureOutputs(region = "eu-west-1"): Record<string, unknown
     };
 }
 
+/**
+ * Realistic outputs of the staging stack for prod's promote source: where staging publishes its
+ * signed-off release (see components/pipeline/release.ts).
+ */
+export function stagingFixtureOutputs(region = "eu-west-1"): Record<string, unknown> {
+    return {
+        release: {
+            bucket: "staging-releases-3f9a2c1",
+            bucketArn: "arn:aws:s3:::staging-releases-3f9a2c1",
+            objectKey: "approved/release.zip",
+            kmsKeyArn: `arn:aws:kms:${region}:123456789012:key/2b7c9e40-1d5f-4a8b-9c3e-6f0a1b2c3d4e`,
+            repositoryArns: { web: `arn:aws:ecr:${region}:123456789012:repository/staging-web-5e1d0a9` },
+        },
+    };
+}
+
 const planCache = new Map<string, StackPlan>();
 
 /**
@@ -230,7 +281,7 @@ async function planStackFileUncached(stack: string, opts: PlanOptions): Promise<
     const settings = stackSettings(stack);
     const refs: Record<string, Record<string, unknown>> = { ...(opts.stackOutputs ?? {}) };
     if (settings.database.mode === "shared") refs[settings.database.prodStack] ??= prodFixtureOutputs(settings.region);
-    if (settings.pipeline.promoteFromStack) refs[settings.pipeline.promoteFromStack] ??= {};
+    if (settings.pipeline.promoteFromStack) refs[settings.pipeline.promoteFromStack] ??= stagingFixtureOutputs(settings.region);
     return planStack(settings, { ...opts, stackOutputs: refs });
 }
 
