@@ -123,6 +123,12 @@ const serviceShape = z.strictObject({
     logRetentionDays: int(1, 3653),
     latencyP95Seconds: z.number({ error: "a number of seconds from 0.05 to 60" }).min(0.05, { error: "a number of seconds from 0.05 to 60" }).max(60, { error: "a number of seconds from 0.05 to 60" }),
     errors5xxPerMinute: int(1, 100000),
+    runtime: oneOf(["fargate", "ec2"]),
+    instanceType: str("an EC2 instance type such as t3.small", /^[a-z][a-z0-9-]*\.[a-z0-9]+$/),
+    amiParameterName: str("an SSM parameter name such as /stageline/test/legacy/ami-id", /^\/(?!aws\/|ssm\/)[A-Za-z0-9_.\-\/]{1,1010}$/),
+    initialAmiId: str("an AMI id such as ami-0123456789abcdef0", /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/),
+    rootVolumeGb: int(8, 16384),
+    parentImageParameter: str("a public SSM parameter path such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", /^\/aws\/service\/[A-Za-z0-9_.\-\/]+$/),
 });
 
 const pipelineShape = z.strictObject({
@@ -206,7 +212,7 @@ interface StageDefaults {
     network: Omit<NetworkSettings, "availabilityZones">;
     edge: Omit<EdgeSettings, "domain" | "hostedZoneId" | "hostname">;
     database: OwnedDatabaseSettings | { mode: "shared" };
-    service: Omit<ServiceSettings, "name" | "priority">;
+    service: Omit<ServiceSettings, "name" | "priority" | "amiParameterName" | "initialAmiId">;
     pipeline: Omit<PipelineSettings, "connectionArn" | "repository" | "schedule" | "promoteFromStack"> & { schedule?: string };
     github: Omit<GitHubSettings, "owner" | "repositories">;
 }
@@ -248,6 +254,10 @@ const BASE_SERVICE: StageDefaults["service"] = {
     logRetentionDays: 30,
     latencyP95Seconds: 1,
     errors5xxPerMinute: 10,
+    runtime: "fargate",
+    instanceType: "t3.small",
+    rootVolumeGb: 20,
+    parentImageParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
 };
 
 const BASE_PIPELINE: StageDefaults["pipeline"] = {
@@ -639,8 +649,9 @@ const RULE_INPUTS: Record<string, string[]> = {
     "github.reviewers": ["github.enabled", "github.reviewerTeams"],
 };
 const SERVICE_RULE_INPUTS: Record<string, string[]> = {
-    memory: ["cpu"],
-    minCount: ["maxCount"],
+    memory: ["cpu", "runtime"],
+    minCount: ["maxCount", "runtime"],
+    initialAmiId: ["runtime"],
     desiredCount: ["minCount", "maxCount"],
     pathPatterns: ["hostHeaders"],
 };
@@ -795,11 +806,12 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
             pathPatterns: s.pathPatterns ?? (s.hostHeaders === undefined ? (rawServices.length === 1 ? ["/*"] : [`/${name}/*`]) : []),
             hostHeaders: s.hostHeaders ?? [],
             environment: s.environment ?? {},
+            amiParameterName: s.amiParameterName ?? `/stageline/${stage}/${name}/ami-id`,
         };
         if (sv.pathPatterns.length === 0 && sv.hostHeaders.length === 0) {
             problems.push({ key: k(`${label}.pathPatterns`), given: "an empty list", allowed: "at least one path pattern or host header, so the load balancer can route to the service" });
         }
-        if (!fargateMemoryAllowed(sv.cpu, sv.memory)) {
+        if (sv.runtime === "fargate" && !fargateMemoryAllowed(sv.cpu, sv.memory)) {
             problems.push({ key: k(`${label}.memory`), given: String(sv.memory), allowed: fargateMemoryText(sv.cpu) });
         }
         if (sv.minCount > sv.maxCount) problems.push({ key: k(`${label}.minCount`), given: String(sv.minCount), allowed: `at most maxCount (${sv.maxCount})` });
@@ -807,7 +819,11 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
             problems.push({ key: k(`${label}.desiredCount`), given: String(sv.desiredCount), allowed: `from minCount (${sv.minCount}) to maxCount (${sv.maxCount})` });
         }
         if (stage === "prod" && sv.minCount < 2) {
-            problems.push({ key: k(`${label}.minCount`), given: String(sv.minCount), allowed: "2 or more in prod (at least two tasks, spread across AZs)" });
+            const what = sv.runtime === "ec2" ? "instances in an Auto Scaling group over at least two AZs" : "tasks, spread across AZs";
+            problems.push({ key: k(`${label}.minCount`), given: String(sv.minCount), allowed: `2 or more in prod (at least two ${what})` });
+        }
+        if (sv.runtime === "ec2" && sv.initialAmiId === undefined) {
+            problems.push({ key: k(`${label}.initialAmiId`), given: "(missing)", allowed: "the AMI id the first instances launch from (an ec2 service needs one until its image pipeline has built an AMI), e.g. ami-0123456789abcdef0" });
         }
         for (const envKey of Object.keys(sv.environment)) {
             if (SECRET_KEY_RE.test(envKey)) {

@@ -121,7 +121,29 @@ export interface ServiceSettings {
     readonly latencyP95Seconds: number;
     /** Alarm threshold: 5xx responses per minute. */
     readonly errors5xxPerMinute: number;
+    /**
+     * Where the service runs: containers on ECS Fargate, or EC2 instances from a custom AMI built
+     * by EC2 Image Builder (docs/ec2.md). `cpu`, `memory`, `user`, `readOnlyRootFilesystem` and
+     * `initialImageTag` apply to Fargate only; the `instanceType` … `parentImageParameter` keys to EC2 only.
+     */
+    readonly runtime: ServiceRuntime;
+    /** EC2 instance type of the service's instances (ec2 runtime). */
+    readonly instanceType: string;
+    /**
+     * SSM parameter holding the AMI id instances launch from (ec2 runtime): created by the stack
+     * with `initialAmiId`, then written by the stage's image pipeline. `/stageline/<stage>/<service>/ami-id`.
+     */
+    readonly amiParameterName: string;
+    /** The AMI the first instances launch from, before the image pipeline has built one (ec2 runtime; required there). */
+    readonly initialAmiId?: string;
+    /** Size of each instance's (and the image build's) encrypted gp3 root volume, GiB (ec2 runtime). */
+    readonly rootVolumeGb: number;
+    /** Public SSM parameter of the parent image the image recipe builds on (Amazon Linux 2023). */
+    readonly parentImageParameter: string;
 }
+
+/** Where a service runs. */
+export type ServiceRuntime = "fargate" | "ec2";
 
 export type PipelineTrigger = "push" | "tag" | "promote";
 
