@@ -14,6 +14,9 @@ import { HELP, parseArgs, UsageError } from "./plan/args";
 import { compareStacks, renderComparison } from "./plan/compare";
 import { stackMermaid } from "./plan/mermaid";
 import { planJson, planMarkdown, stackReport, summaryLine, totals } from "./plan/report";
+import { CostAssumptionsError, DEFAULT_ASSUMPTIONS, loadAssumptions } from "./cost/assumptions";
+import { estimateStack } from "./cost/estimate";
+import { costCompareLines, costJson, costLines, costSummary } from "./cost/report";
 import { Judge, loadSource, loadSources, orderForPlanning, PlannedStack, planStacks, Program, StackSource } from "./plan/stacks";
 
 export const EXIT = { clean: 0, mandatory: 1, badConfig: 2, crash: 3 } as const;
@@ -56,7 +59,7 @@ export function reportError(e: unknown, err: (line: string) => void, debug: bool
         err("run `npm run plan -- --help` for usage");
         return EXIT.badConfig;
     }
-    if (isConfigError(e) || e instanceof pulumi.ResourceError || pulumi.RunError.isInstance(e)) {
+    if (isConfigError(e) || e instanceof CostAssumptionsError || e instanceof pulumi.ResourceError || pulumi.RunError.isInstance(e)) {
         // A user-fixable problem: the message is the whole story.
         err((e as Error).message);
         if (debug && (e as Error).stack) err((e as Error).stack as string);
@@ -84,6 +87,7 @@ async function plan(opts: RunPlanOptions, out: (l: string) => void, err: (l: str
         }
     };
 
+    const assumptions = args.costAssumptions ? loadAssumptions(args.costAssumptions) : DEFAULT_ASSUMPTIONS;
     if (args.compare) {
         const pick = (x: string): StackSource => (/[/\\]|\.ya?ml$/.test(x) ? loadSource(undefined, x) : loadSource(x));
         const sources = [pick(args.compare[0]), pick(args.compare[1])];
@@ -92,22 +96,42 @@ async function plan(opts: RunPlanOptions, out: (l: string) => void, err: (l: str
         const a = planned.find((p) => p.source === sources[0]) as PlannedStack;
         const b = planned.find((p) => p.source === sources[1]) as PlannedStack;
         for (const l of renderComparison(compareStacks(a, b), a, b)) out(l);
+        for (const l of ["", ...costCompareLines(estimateStack(a.plan, { assumptions }), estimateStack(b.plan, { assumptions }))]) out(l);
         return EXIT.clean;
     }
 
     const sources = loadSources(args.stacks, args.config);
     const planned = await planStacks(sources, { program: opts.program, judge: opts.judge, onProgress: progress });
 
-    for (const p of planned) for (const l of stackReport(p, { quiet: args.quiet })) out(l);
+    const costs = planned.map((p) => estimateStack(p.plan, { assumptions }));
+    for (const [i, p] of planned.entries()) {
+        for (const l of stackReport(p, { quiet: args.quiet })) out(l);
+        if (args.cost) for (const l of ["", ...costLines(costs[i])]) out(l);
+    }
 
-    if (args.json) writeFile(args.json, JSON.stringify(planJson(planned), null, 2) + "\n", err, args.quiet);
+    if (args.json) writeFile(args.json, JSON.stringify(withCost(planJson(planned), costs), null, 2) + "\n", err, args.quiet);
     if (args.markdown) writeFile(args.markdown, planMarkdown(planned), err, args.quiet);
     if (args.mermaid) for (const p of planned) writeFile(path.join(args.mermaid, `${p.source.stack}.mmd`), stackMermaid(p), err, args.quiet);
 
     const t = totals(planned);
     out("");
+    if (args.cost) for (const l of [...costSummary(costs), ""]) out(l);
     out(summaryLine(t));
     return t.mandatory > 0 ? EXIT.mandatory : EXIT.clean;
+}
+
+/** Adds the cost estimate to the plan's JSON: `cost` per resource (monthlyUsd, basis) and per stack. */
+function withCost(doc: unknown, costs: ReturnType<typeof estimateStack>[]): unknown {
+    const d = doc as { stacks: { resources: { urn: string; cost?: unknown }[]; cost?: unknown }[] };
+    d.stacks.forEach((s, i) => {
+        const byUrn = new Map(costs[i].resources.map((r) => [r.urn, r]));
+        for (const r of s.resources) {
+            const c = byUrn.get(r.urn);
+            r.cost = c ? { monthlyUsd: c.monthlyUsd, basis: c.basis } : null;
+        }
+        s.cost = costJson(costs[i]);
+    });
+    return d;
 }
 
 function writeFile(file: string, text: string, err: (l: string) => void, quiet: boolean): void {

@@ -14,7 +14,9 @@ Options:
   --json <file>        write the machine-readable plan (secrets redacted)
   --markdown <file>    write a job-summary / PR-comment document (diagram + verdicts per stack)
   --mermaid <dir>      write <stack>.mmd, one Mermaid flowchart per stack
-  --compare <a> <b>    show how two stacks (names or stack files) differ in shape
+  --compare <a> <b>    show how two stacks (names or stack files) differ in shape and in cost
+  --cost               print each stack's monthly estimate (eu-west-1 prices; docs/cost.md)
+  --cost-assumptions <file>  JSON overriding the usage assumptions (GB, requests, build minutes)
   --quiet              print only the verdicts and the final summary line
   --debug              print the stack trace of an unexpected error
   --help               show this help
@@ -41,6 +43,10 @@ export interface PlanArgs {
     /** Two stacks (names or paths to stack files) to compare. */
     readonly compare?: readonly [string, string];
     readonly quiet: boolean;
+    /** Print the monthly cost estimate per stack. */
+    readonly cost: boolean;
+    /** A JSON file overriding the cost usage assumptions (implies `cost`). */
+    readonly costAssumptions?: string;
     readonly debug: boolean;
     readonly help: boolean;
 }
@@ -56,6 +62,8 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     let mermaid: string | undefined;
     let compare: [string, string] | undefined;
     let quiet = false;
+    let cost = false;
+    let costAssumptions: string | undefined;
     let debug = false;
     let help = false;
 
@@ -91,6 +99,13 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
             case "--compare":
                 compare = [value("two stacks"), value("two stacks")];
                 break;
+            case "--cost":
+                cost = true;
+                break;
+            case "--cost-assumptions":
+                costAssumptions = value("a JSON file");
+                cost = true;
+                break;
             case "--quiet":
             case "-q":
                 quiet = true;
@@ -108,5 +123,5 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     }
     if (config !== undefined && stacks.length > 1) throw new UsageError("--config plans one stack: give at most one --stack to name it");
     if (compare && (config !== undefined || stacks.length > 0)) throw new UsageError("--compare takes its two stacks itself; drop --stack/--config");
-    return { stacks, config, json, markdown, mermaid, compare, quiet, debug, help };
+    return { stacks, config, json, markdown, mermaid, compare, quiet, cost, costAssumptions, debug, help };
 }
