@@ -12,6 +12,14 @@ import { CostAssumptions, CostAssumptionsError, DEFAULT_ASSUMPTIONS, loadAssumpt
 import { estimateStack, StackCost } from "../tools/cost/estimate";
 import { costCompareLines, costLines } from "../tools/cost/report";
 import { Price, PRICE_TABLE } from "../tools/cost/prices-eu-west-1";
+import { runPlan } from "../tools/plan";
+
+async function plan(argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runPlan({ argv, out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+}
 
 const close = (actual: number | null, expected: number, label: string) => {
     assert.notEqual(actual, null, `${label} is not priced`);
@@ -269,6 +277,52 @@ describe("cost estimate", function () {
         it("THEN the only unpriced prod item is the backup plan, listed with its reason", function () {
             assert.deepEqual(prod.notPriced.map((n) => n.type), ["aws:backup/plan:Plan"]);
             assert.ok(prodPlan.resources.some((r) => r.type === "aws:backup/plan:Plan"));
+        });
+    });
+
+    describe("npm run plan", function () {
+        this.timeout(30000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cost-plan-"));
+
+        it("WHEN --cost THEN each stack prints its estimate, components, top items and not-priced types, and the summary lists stacks", async function () {
+            const r = await plan(["--stack", "dev", "--cost", "--quiet"]);
+            assert.equal(r.code, 0, r.stderr);
+            assert.match(r.stdout, /cost estimate: \$\d+\.\d\d\/month \(eu-west-1 on-demand, 2026-11-23 prices/);
+            assert.match(r.stdout, /by component:\n {4}Environment dev +\$\d/);
+            assert.match(r.stdout, /top \d+ items:\n +\$\d+\.\d\d {2}aws:ec2:NatGateway dev-nat-/);
+            assert.match(r.stdout, /not priced: none/);
+            assert.match(r.stdout, /cost \(monthly estimate\):\n {2}dev +\$\d/);
+            assert.match(r.stdout.trim().split("\n").pop() ?? "", /^plan: 1 stack/);
+        });
+
+        it("WHEN --json THEN every resource has a cost (figure or null with a reason) and the stack its total", async function () {
+            const file = path.join(dir, "plan.json");
+            const r = await plan(["--stack", "dev", "--quiet", "--json", file]);
+            assert.equal(r.code, 0, r.stderr);
+            const s = JSON.parse(fs.readFileSync(file, "utf8")).stacks[0];
+            const custom = s.resources.filter((x: { custom: boolean }) => x.custom);
+            assert.ok(custom.every((x: { cost: { monthlyUsd: number | null; basis: string } }) => x.cost && typeof x.cost.basis === "string"));
+            const sum = custom.reduce((n: number, x: { cost: { monthlyUsd: number | null } }) => n + (x.cost.monthlyUsd ?? 0), 0);
+            assert.ok(Math.abs(s.cost.monthlyUsd - sum) < 0.006, `${s.cost.monthlyUsd} vs ${sum}`);
+            assert.equal(s.cost.region, "eu-west-1");
+        });
+
+        it("WHEN --compare dev test THEN the cost difference is shown with the types behind it", async function () {
+            const r = await plan(["--compare", "dev", "test", "--quiet"]);
+            assert.equal(r.code, 0, r.stderr);
+            const m = /cost: dev \$([\d.,]+)\/month ↔ test \$([\d.,]+)\/month \(\+\$([\d.,]+), test − dev\)/.exec(r.stdout);
+            assert.ok(m, r.stdout.slice(-800));
+            assert.ok(Math.abs(Number(m[2]) - Number(m[1]) - Number(m[3])) < 0.011);
+            assert.match(r.stdout, /aws:wafv2:WebAcl +\$0\.00 +\$\d/);
+            assert.match(r.stdout, /aws:rds:Instance +\$16\.08 +\$29\.22 +\+\$13\.14/);
+        });
+
+        it("WHEN --cost-assumptions names a bad file THEN it exits 2 naming the key", async function () {
+            const bad = path.join(dir, "bad.json");
+            fs.writeFileSync(bad, JSON.stringify({ natGbProcessed: 10 }));
+            const r = await plan(["--stack", "dev", "--cost-assumptions", bad, "--quiet"]);
+            assert.equal(r.code, 2);
+            assert.match(r.stderr, /natGbProcessed is not an assumption/);
         });
     });
 });
