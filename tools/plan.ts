@@ -3,7 +3,8 @@
  * no Pulumi CLI), prints the resource tree, counts and the policy pack's verdicts, and writes
  * JSON / Markdown / Mermaid on request. `npm run plan -- --help` lists the flags.
  *
- * Exit codes: 0 clean (advisories allowed), 1 a mandatory violation, 2 bad config or usage,
+ * Exit codes: 0 clean (advisories allowed), 1 a mandatory violation (or, with --validate, an AWS
+ * rule error), 2 bad config or usage,
  * 3 unexpected error.
  */
 import * as fs from "fs";
@@ -16,6 +17,7 @@ import { stackMermaid } from "./plan/mermaid";
 import { planJson, planMarkdown, stackReport, summaryLine, totals } from "./plan/report";
 import { CostAssumptionsError, DEFAULT_ASSUMPTIONS, loadAssumptions } from "./cost/assumptions";
 import { estimateStack } from "./cost/estimate";
+import { formatValidation, validateStackPlan } from "./validate";
 import { costCompareLines, costJson, costLines, costSummary } from "./cost/report";
 import { Judge, loadSource, loadSources, orderForPlanning, PlannedStack, planStacks, Program, StackSource } from "./plan/stacks";
 
@@ -113,11 +115,22 @@ async function plan(opts: RunPlanOptions, out: (l: string) => void, err: (l: str
     if (args.markdown) writeFile(args.markdown, planMarkdown(planned), err, args.quiet);
     if (args.mermaid) for (const p of planned) writeFile(path.join(args.mermaid, `${p.source.stack}.mmd`), stackMermaid(p), err, args.quiet);
 
+    let ruleErrors = 0;
+    if (args.validate) {
+        // AWS's own rules over each stack's CloudFormation translation (tools/validate).
+        for (const p of planned) {
+            const v = validateStackPlan(p.plan, { region: p.plan.settings.region, includeInfo: args.validateInfo });
+            ruleErrors += v.errors.length;
+            for (const l of ["", ...formatValidation(v)]) out(l);
+        }
+    }
+
     const t = totals(planned);
     out("");
     if (args.cost) for (const l of [...costSummary(costs), ""]) out(l);
     out(summaryLine(t));
-    return t.mandatory > 0 ? EXIT.mandatory : EXIT.clean;
+    if (args.validate) out(`AWS rules: ${ruleErrors} error(s) across ${planned.length} stack(s)`);
+    return t.mandatory > 0 || ruleErrors > 0 ? EXIT.mandatory : EXIT.clean;
 }
 
 /** Adds the cost estimate to the plan's JSON: `cost` per resource (monthlyUsd, basis) and per stack. */

@@ -17,6 +17,9 @@ Options:
   --compare <a> <b>    show how two stacks (names or stack files) differ in shape and in cost
   --cost               print each stack's monthly estimate (eu-west-1 prices; docs/cost.md)
   --cost-assumptions <file>  JSON overriding the usage assumptions (GB, requests, build minutes)
+  --validate           check each stack against AWS's own rules offline (@aws/cloudformation-validate);
+                       errors fail the plan (exit 1), info findings are counted
+  --validate-info      with --validate, list the info-level findings too
   --quiet              print only the verdicts and the final summary line
   --debug              print the stack trace of an unexpected error
   --help               show this help
@@ -47,6 +50,10 @@ export interface PlanArgs {
     readonly cost: boolean;
     /** A JSON file overriding the cost usage assumptions (implies `cost`). */
     readonly costAssumptions?: string;
+    /** Validate each stack's CloudFormation translation with AWS's rules (errors exit 1). */
+    readonly validate: boolean;
+    /** List info-level validator findings (implies `validate`). */
+    readonly validateInfo: boolean;
     readonly debug: boolean;
     readonly help: boolean;
 }
@@ -64,6 +71,8 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     let quiet = false;
     let cost = false;
     let costAssumptions: string | undefined;
+    let validate = false;
+    let validateInfo = false;
     let debug = false;
     let help = false;
 
@@ -106,6 +115,13 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
                 costAssumptions = value("a JSON file");
                 cost = true;
                 break;
+            case "--validate":
+                validate = true;
+                break;
+            case "--validate-info":
+                validate = true;
+                validateInfo = true;
+                break;
             case "--quiet":
             case "-q":
                 quiet = true;
@@ -123,5 +139,5 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     }
     if (config !== undefined && stacks.length > 1) throw new UsageError("--config plans one stack: give at most one --stack to name it");
     if (compare && (config !== undefined || stacks.length > 0)) throw new UsageError("--compare takes its two stacks itself; drop --stack/--config");
-    return { stacks, config, json, markdown, mermaid, compare, quiet, cost, costAssumptions, debug, help };
+    return { stacks, config, json, markdown, mermaid, compare, quiet, cost, costAssumptions, validate, validateInfo, debug, help };
 }
