@@ -13,6 +13,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSettings, Stage } from "../infra/settings";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
+import { keepLogs } from "./dataGuard";
 
 /** CPU architecture of every task: CodeBuild's standard Linux images build x86_64 images. */
 export const CPU_ARCHITECTURE = "X86_64";
@@ -169,7 +170,7 @@ export class AppService extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
             { name: `/ecs/${name}`, retentionInDays: s.logRetentionDays, kmsKeyId: args.env.kmsKeyArn, tags: ctx.tags },
-            { parent: this },
+            { parent: this, ...keepLogs(args.stage) },
         );
         const roles = createRoles(ctx, repo, logGroup);
         const taskDefinition = createTaskDefinition(ctx, repo, logGroup, roles);

@@ -20,6 +20,7 @@ import { SecureBucket } from "./secureBucket";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import * as iam from "./pipeline/iam";
 import { readReleaseLocation, RELEASE_OBJECT_KEY, ReleaseLocation } from "./pipeline/release";
+import { keepLogs } from "./dataGuard";
 
 export { RELEASE_OUTPUT, ReleaseLocation } from "./pipeline/release";
 
@@ -132,7 +133,8 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-pipeline-builds`,
             { retentionInDays: p.logRetentionDays, kmsKeyId: args.env.kmsKeyArn, tags },
-            { parent: this },
+            // Build logs record what was released; a destroy keeps them in prod.
+            { parent: this, ...keepLogs(args.stage) },
         );
         const ctx: Ctx = { name, args, parent: this, tags, artifacts, logGroup, steps: [], pipelineStatements: [] };
 

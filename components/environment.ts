@@ -16,6 +16,7 @@ import { AlertSettings, EdgeSettings, NetworkSettings, Stage } from "../infra/se
 import { parseCidr, subnetCidr, SubnetTier } from "../infra/cidr";
 import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
+import { keepData } from "./dataGuard";
 
 export interface EnvironmentArgs {
     /** The stage this environment belongs to. */
@@ -229,7 +230,8 @@ function createStageKey(ctx: Ctx): aws.kms.Key {
             policy,
             tags: ctx.tags(),
         },
-        { parent: ctx.parent },
+        // Everything of the stage's data is encrypted with it: losing the key loses the data.
+        { parent: ctx.parent, ...keepData(args.stage) },
     );
     new aws.kms.Alias(`${name}-key`, { name: `alias/stageline-${name}`, targetKeyId: key.keyId }, { parent: ctx.parent });
     return key;
@@ -361,7 +363,8 @@ function createFlowLogs(ctx: Ctx, vpc: aws.ec2.Vpc, key: aws.kms.Key): void {
     const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-flow-logs`,
         { retentionInDays: args.network.flowLogRetentionDays, kmsKeyId: key.arn, tags: ctx.tags() },
-        child,
+        // Flow logs are the network's audit trail.
+        { ...child, ...keepData(args.stage) },
     );
     const role = new aws.iam.Role(
         `${name}-flow-logs`,

@@ -304,7 +304,6 @@ export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
             deletionProtection: false,
             performanceInsights: false,
             monitoringIntervalSeconds: 0,
-            forceTls: false,
             awsBackup: false,
         },
         service: { ...BASE_SERVICE, logRetentionDays: 14 },

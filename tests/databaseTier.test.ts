@@ -193,13 +193,13 @@ describe("DatabaseTier", () => {
             assert.equal(db.inputs.deletionProtection, false);
         });
 
-        it("THEN dev has no Performance Insights, no enhanced monitoring role and TLS optional", () => {
+        it("THEN dev has no Performance Insights, no enhanced monitoring role, and still forces TLS (it costs nothing)", () => {
             const db = theInstance(dev);
             assert.equal(db.inputs.performanceInsightsEnabled, false);
             assert.equal(db.inputs.monitoringInterval, 0);
             assert.equal(ofType(dev, "aws:iam/role:Role").filter((r) => r.name === "dev-db-monitoring").length, 0);
             const pg = findResource(dev, "aws:rds/parameterGroup:ParameterGroup", "dev-db");
-            assert.equal((pg.inputs.parameters as { name: string; value: string }[]).find((p) => p.name === "rds.force_ssl")?.value, "0");
+            assert.equal((pg.inputs.parameters as { name: string; value: string }[]).find((p) => p.name === "rds.force_ssl")?.value, "1");
         });
     });
 
