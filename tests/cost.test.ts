@@ -323,6 +323,8 @@ describe("cost estimate", function () {
             const r = await plan(["--stack", "dev", "--cost-assumptions", bad, "--quiet"]);
             assert.equal(r.code, 2);
             assert.match(r.stderr, /natGbProcessed is not an assumption/);
+            const eq = await plan(["--stack", "dev", `--cost-assumptions=${bad}`, "--quiet"]);
+            assert.equal(eq.code, 2, "the --flag=value form reads the same file");
         });
     });
 });

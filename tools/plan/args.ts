@@ -76,7 +76,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     let debug = false;
     let help = false;
 
-    const items = argv.flatMap((a) => (/^--[a-z]+=/.test(a) ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a]));
+    const items = argv.flatMap((a) => (/^--[a-z-]+=/.test(a) ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a]));
     for (let i = 0; i < items.length; i++) {
         const flag = items[i];
         const value = (what: string): string => {
