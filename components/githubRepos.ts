@@ -34,6 +34,8 @@ export const RELEASE_WORKFLOW_PATH = ".github/workflows/release-label-check.yml"
 export const RELEASE_WORKFLOW_TEMPLATE = path.resolve(__dirname, "..", "templates", "release-label-check.yml");
 /** The Actions variable of each Environment holding the stage's deploy role ARN. */
 export const DEPLOY_ROLE_VARIABLE = "AWS_DEPLOY_ROLE_ARN";
+/** Repository variable holding the read-only role pull-request previews assume. */
+export const PREVIEW_ROLE_VARIABLE = "AWS_PREVIEW_ROLE_ARN";
 
 export interface GitHubReposArgs {
     /** The stage this stack is; names its GitHub Environment and scopes its deploy role. */
@@ -85,6 +87,7 @@ export class GitHubRepos extends pulumi.ComponentResource {
         const env = createStageEnvironment(ctx, infraRepo);
         const role = createDeployRole(ctx, providerArn);
         createEnvironmentVariables(ctx, infraRepo, env, role.arn);
+        if (org) createPreviewRole(ctx, providerArn, infraRepo);
 
         this.deployRoleArn = role.arn;
         this.environmentName = args.stage;
@@ -338,6 +341,60 @@ function createDeployRole(ctx: Ctx, providerArn: pulumi.Input<string>): aws.iam.
         new aws.iam.RolePolicyAttachment(`${name}-deploy-${group}`, { role: role.name, policyArn: policy.arn }, { parent: ctx.parent });
     }
     return role;
+}
+
+export const PREVIEW_ROLE_NAME = "stageline-github-preview";
+
+/**
+ * The role pull-request previews assume (`pulumi preview` of every stack): trusted only for the
+ * infrastructure repository's pull requests, allowed only the deploy roles' read actions, so a pull
+ * request, even one that edits the workflows, can describe the platform but never change it. One
+ * role for all stages, owned (like the repository variable naming it) by the org-owning stack.
+ */
+function createPreviewRole(ctx: Ctx, providerArn: pulumi.Input<string>, infraRepo: pulumi.Input<string>): aws.iam.Role {
+    const { args, name } = ctx;
+    const g = args.github;
+    const role = new aws.iam.Role(
+        `${name}-preview-role`,
+        {
+            name: PREVIEW_ROLE_NAME,
+            description: `pulumi preview of pull requests to ${g.owner}/${g.infraRepository}: read-only`,
+            assumeRolePolicy: pulumi.output(providerArn).apply((arn) => JSON.stringify(previewTrustPolicy(arn, g.owner, g.infraRepository))),
+            maxSessionDuration: 3600,
+            tags: { ...args.tags, Name: PREVIEW_ROLE_NAME },
+        },
+        { parent: ctx.parent },
+    );
+    const read = pulumi.output(args.accountId).apply((accountId) =>
+        JSON.stringify(
+            deployPolicyDocuments({
+                stage: args.stage,
+                region: args.region,
+                accountId,
+                peerStages: [],
+                manageOidcProvider: false,
+                roleName: PREVIEW_ROLE_NAME,
+                policyNamePrefix: `${PREVIEW_ROLE_NAME}-`,
+            }).read,
+        ),
+    );
+    const policy = new aws.iam.Policy(
+        `${name}-preview-read`,
+        { name: `${PREVIEW_ROLE_NAME}-read`, description: "stageline pull-request previews: read only", policy: read, tags: args.tags },
+        { parent: ctx.parent },
+    );
+    new aws.iam.RolePolicyAttachment(`${name}-preview-read`, { role: role.name, policyArn: policy.arn }, { parent: ctx.parent });
+    new github.ActionsVariable(`${name}-preview-role-variable`, { repository: infraRepo, variableName: PREVIEW_ROLE_VARIABLE, value: role.arn }, ctx.gh);
+    return role;
+}
+
+/** The preview role's trust policy: only pull requests of the infrastructure repository. */
+export function previewTrustPolicy(providerArn: string, owner: string, infraRepository: string): PolicyDocument & { Statement: object[] } {
+    const trust = deployTrustPolicy(providerArn, owner, infraRepository, "unused");
+    const statement = trust.Statement[0] as { Sid: string; Condition: { StringEquals: Record<string, string> } };
+    statement.Sid = "GitHubPullRequestsOnly";
+    statement.Condition.StringEquals[`${OIDC_HOST}:sub`] = `repo:${owner}/${infraRepository}:pull_request`;
+    return trust;
 }
 
 /** Actions variables of the stage's Environment: the role to assume and the region. */

@@ -15,6 +15,8 @@ import { findResource, known, ofType, planStack, planStackFile, PlannedResource,
 import {
     deployPolicyDocuments,
     DEPLOY_ROLE_VARIABLE,
+    PREVIEW_ROLE_NAME,
+    PREVIEW_ROLE_VARIABLE,
     RELEASE_CHECK,
     RELEASE_LABEL,
     RELEASE_WORKFLOW_PATH,
@@ -286,6 +288,46 @@ describe("GitHubRepos", function () {
             const plan = await planStack({ ...s, github: { ...s.github, enabled: false } });
             assert.equal(plan.resources.filter((r) => r.type.startsWith("github:") || r.type === T.provider).length, 0);
             assert.equal(plan.resources.filter((r) => r.type === T.role && r.name.includes("deploy-role")).length, 0);
+        });
+    });
+
+    describe("the pull-request preview role", () => {
+        it("GIVEN prod (the org owner) THEN one read-only preview role exists, trusted only by the infrastructure repository's pull requests", () => {
+            const owners = Object.entries(plans).filter(([, p]) => ofType(p, T.role).some((r) => r.name.endsWith("-preview-role"))).map(([s]) => s);
+            assert.deepEqual(owners, ["prod"]);
+            const role = findResource(plans.prod, T.role, "prod-preview-role");
+            assert.equal(role.inputs.name, PREVIEW_ROLE_NAME);
+            const trust = JSON.parse(String(role.inputs.assumeRolePolicy));
+            assert.equal(trust.Statement.length, 1);
+            assert.equal(trust.Statement[0].Action, "sts:AssumeRoleWithWebIdentity");
+            assert.deepEqual(trust.Statement[0].Condition, {
+                StringEquals: {
+                    "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                    "token.actions.githubusercontent.com:sub": "repo:acme/infrastructure:pull_request",
+                },
+            });
+        });
+
+        it("THEN it may only read: every action is a Describe/List/Get-style read, none is * or service:*", () => {
+            const policy = findResource(plans.prod, T.policy, "prod-preview-read");
+            const doc = JSON.parse(String(policy.inputs.policy)) as { Statement: { Effect: string; Action: string[] }[] };
+            const actions = doc.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => s.Action);
+            assert.ok(actions.length > 20);
+            for (const a of actions) {
+                const [service, verb] = a.split(":");
+                assert.ok(service !== "*" && verb !== "*" && verb !== undefined, `${a} is a wildcard grant`);
+                // A verb prefix (`ec2:Describe*`) is fine: it stays a read.
+                assert.match(verb, /^(Describe|List|Get|Head|Lookup|Search|Batch(Get|Check))/, `${a} is not a read`);
+            }
+        });
+
+        it(`THEN the workflows find it as the repository variable ${PREVIEW_ROLE_VARIABLE} of the infrastructure repository`, async () => {
+            const variable = findResource(plans.prod, "github:index/actionsVariable:ActionsVariable", "prod-preview-role-variable");
+            assert.equal(variable.inputs.variableName, PREVIEW_ROLE_VARIABLE);
+            assert.equal(variable.inputs.repository, "infrastructure");
+            assert.equal(variable.inputs.value, findResource(plans.prod, T.role, "prod-preview-role").outputs.arn);
+            const pr = fs.readFileSync(path.join(ROOT, ".github", "workflows", "pr.yml"), "utf8");
+            assert.ok(pr.includes(`vars.${PREVIEW_ROLE_VARIABLE}`), "pr.yml assumes the role this variable names");
         });
     });
 
