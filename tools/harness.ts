@@ -136,46 +136,49 @@ async function planStackTraced(settings: StageSettings, opts: PlanOptions): Prom
 
     const registered: Omit<PlannedResource, "inputs" | "outputs" | "id">[] = [];
     const monitor = runtimeSettings.getMonitor();
-    const original = monitor.registerResource.bind(monitor);
+    /** Records what the engine answered a request with, then hands the answer on. */
+    const recording =
+        (describe: (urn: string) => Omit<PlannedResource, "inputs" | "outputs" | "id">) =>
+        (cb: (err: unknown, res: RegisterResponse | undefined) => void) =>
+        (err: unknown, res: RegisterResponse | undefined) => {
+            if (!err && res) registered.push(describe(res.getUrn()));
+            cb(err, res);
+        };
+    const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) =>
-        original(req, (err, res) => {
-            if (!err && res) {
-                registered.push({
-                    urn: res.getUrn(),
-                    type: req.getType(),
-                    name: req.getName(),
-                    parent: req.getParent() || undefined,
-                    custom: req.getCustom(),
-                    options: {
-                        protect: req.getProtect() === true,
-                        retainOnDelete: req.getRetainondelete() === true,
-                        ignoreChanges: req.getIgnorechangesList(),
-                        dependsOn: req.getDependenciesList(),
-                        deleteBeforeReplace: req.getDeletebeforereplace(),
-                        replaceOnChanges: req.getReplaceonchangesList(),
-                    },
-                });
-            }
-            cb(err, res);
-        });
-
+        register(
+            req,
+            recording((urn) => ({
+                urn,
+                type: req.getType(),
+                name: req.getName(),
+                parent: req.getParent() || undefined,
+                custom: req.getCustom(),
+                options: {
+                    protect: req.getProtect() === true,
+                    retainOnDelete: req.getRetainondelete() === true,
+                    ignoreChanges: req.getIgnorechangesList(),
+                    dependsOn: req.getDependenciesList(),
+                    deleteBeforeReplace: req.getDeletebeforereplace(),
+                    replaceOnChanges: req.getReplaceonchangesList(),
+                },
+            }))(cb),
+        );
     // Reads (a StackReference is one) are part of the plan too: they show what a stack depends on.
-    const originalRead = monitor.readResource.bind(monitor);
+    const read = monitor.readResource.bind(monitor);
     monitor.readResource = (req, cb) =>
-        originalRead(req, (err, res) => {
-            if (!err && res) {
-                registered.push({
-                    urn: res.getUrn(),
-                    type: req.getType(),
-                    name: req.getName(),
-                    parent: req.getParent() || undefined,
-                    custom: true,
-                    read: true,
-                    options: { protect: false, retainOnDelete: false, ignoreChanges: [], dependsOn: [], deleteBeforeReplace: false, replaceOnChanges: [] },
-                });
-            }
-            cb(err, res);
-        });
+        read(
+            req,
+            recording((urn) => ({
+                urn,
+                type: req.getType(),
+                name: req.getName(),
+                parent: req.getParent() || undefined,
+                custom: true,
+                read: true,
+                options: { protect: false, retainOnDelete: false, ignoreChanges: [], dependsOn: [], deleteBeforeReplace: false, replaceOnChanges: [] },
+            }))(cb),
+        );
 
     // An error thrown inside an `apply` surfaces as an unhandled rejection; the CLI fails the run
     // on it, so the plan fails too instead of hanging.
