@@ -8,10 +8,16 @@
  * `UpdateService`); this component creates the first revision from `initialImageTag` and then
  * ignores `taskDefinition` and `desiredCount` on the ECS service, so `pulumi up` never rolls a
  * service back to the bootstrap image nor undoes autoscaling. See docs/services.md.
+ *
+ * `runtime: "ec2"` runs the service on EC2 instances from a custom AMI instead (components/
+ * ec2Runtime.ts, docs/ec2.md): same target group kind, listener rule, maintenance mode, alarms
+ * and dashboard row; a launch template and an Auto Scaling group instead of the task definition
+ * and ECS service. The class is generic in the runtime so each field says which runtime has it.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSettings, Stage } from "../infra/settings";
+import { ServiceRuntime, ServiceSettings, Stage } from "../infra/settings";
+import { createEc2Runtime, Ec2Runtime, validateEc2Service } from "./ec2Runtime";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import { keepLogs } from "./dataGuard";
 
@@ -72,13 +78,15 @@ export function validateAppServiceArgs(name: string, args: AppServiceArgs): stri
     if (s.desiredCount < s.minCount || s.desiredCount > s.maxCount) {
         problems.push(`${label} has desiredCount ${s.desiredCount}; allowed: from minCount (${s.minCount}) to maxCount (${s.maxCount})`);
     }
-    if (!/^\d+(:\d+)?$/.test(s.user) || /^0(:|$)/.test(s.user)) problems.push(`${label} runs as user "${s.user}"; allowed: a non-root uid[:gid] such as 1000:1000`);
+    if (s.runtime === "ec2") problems.push(...validateEc2Service(label, s));
+    if (s.runtime === "fargate" && (!/^\d+(:\d+)?$/.test(s.user) || /^0(:|$)/.test(s.user))) problems.push(`${label} runs as user "${s.user}"; allowed: a non-root uid[:gid] such as 1000:1000`);
     for (const key of RESERVED_ENVIRONMENT) {
         if (key in s.environment) problems.push(`${label} sets ${key} in environment; the component sets it from the database connection`);
     }
     if (args.env.workloadSubnetIds.length === 0) problems.push(`${label} has no workload subnets to run in`);
     if (s.minCount >= 2 && args.env.workloadSubnetIds.length < 2) {
-        problems.push(`${label} runs at least ${s.minCount} tasks but the stage has workload subnets in one AZ; tasks could not spread across AZs`);
+        const what = s.runtime === "ec2" ? "instances" : "tasks";
+        problems.push(`${label} runs at least ${s.minCount} ${what} but the stage has workload subnets in one AZ; ${what} could not spread across AZs`);
     }
     const body = args.maintenanceMessage ?? maintenancePage(args.stage);
     if (Buffer.byteLength(body, "utf8") > 1024) problems.push(`${label} has a maintenance message of ${Buffer.byteLength(body, "utf8")} bytes; a fixed response holds at most 1024`);
@@ -124,24 +132,58 @@ interface Ctx {
     tags: Tags;
 }
 
-export class AppService extends pulumi.ComponentResource {
+/** A field only the Fargate runtime has (`undefined` on an EC2 service). */
+export type FargateOnly<R extends ServiceRuntime, T> = R extends "fargate" ? T : undefined;
+/** A field only the EC2 runtime has (`undefined` on a Fargate service). */
+export type Ec2Only<R extends ServiceRuntime, T> = R extends "ec2" ? T : undefined;
+
+/** True when the service runs on Fargate (its ECS fields are set). */
+export function isFargate(svc: AppService<ServiceRuntime>): svc is AppService<"fargate"> {
+    return svc.runtime === "fargate";
+}
+
+/** True when the service runs on EC2 instances (its Auto Scaling fields are set). */
+export function isEc2(svc: AppService<ServiceRuntime>): svc is AppService<"ec2"> {
+    return svc.runtime === "ec2";
+}
+
+/**
+ * One service of a stage. `AppService` alone means a Fargate service (what ECS-only readers such
+ * as the container deploy actions take); `AppService<ServiceRuntime>` is either runtime.
+ */
+export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.ComponentResource {
     /** The service's config name (`web`). */
     readonly serviceName: string;
     /** The service's settings, as validated. */
     readonly settings: ServiceSettings;
-    readonly repositoryName: pulumi.Output<string>;
-    readonly repositoryArn: pulumi.Output<string>;
-    readonly repositoryUrl: pulumi.Output<string>;
+    /** Where the service runs. */
+    readonly runtime: R;
+    readonly repositoryName: FargateOnly<R, pulumi.Output<string>>;
+    readonly repositoryArn: FargateOnly<R, pulumi.Output<string>>;
+    readonly repositoryUrl: FargateOnly<R, pulumi.Output<string>>;
     /** Physical ECS service name and ARN. */
-    readonly ecsServiceName: pulumi.Output<string>;
-    readonly ecsServiceArn: pulumi.Output<string>;
-    readonly clusterName: pulumi.Output<string>;
+    readonly ecsServiceName: FargateOnly<R, pulumi.Output<string>>;
+    readonly ecsServiceArn: FargateOnly<R, pulumi.Output<string>>;
+    readonly clusterName: FargateOnly<R, pulumi.Output<string>>;
     /** Container name inside the task definition (what imagedefinitions.json names). */
-    readonly containerName: string;
+    readonly containerName: FargateOnly<R, string>;
     /** Task definition family. */
-    readonly taskFamily: string;
-    readonly taskRoleArn: pulumi.Output<string>;
-    readonly executionRoleArn: pulumi.Output<string>;
+    readonly taskFamily: FargateOnly<R, string>;
+    readonly taskRoleArn: FargateOnly<R, pulumi.Output<string>>;
+    readonly executionRoleArn: FargateOnly<R, pulumi.Output<string>>;
+    /** The Auto Scaling group's name and ARN (what an instance refresh names). */
+    readonly autoScalingGroupName: Ec2Only<R, pulumi.Output<string>>;
+    readonly autoScalingGroupArn: Ec2Only<R, pulumi.Output<string>>;
+    readonly launchTemplateId: Ec2Only<R, pulumi.Output<string>>;
+    /** The SSM parameter with the AMI id instances launch from (written by the image pipeline). */
+    readonly amiParameterName: Ec2Only<R, pulumi.Output<string>>;
+    readonly amiParameterArn: Ec2Only<R, pulumi.Output<string>>;
+    /** The stage's image pipeline for this service, and where it reads the release package. */
+    readonly imagePipelineArn: Ec2Only<R, pulumi.Output<string>>;
+    readonly packageBucketName: Ec2Only<R, pulumi.Output<string>>;
+    readonly packageBucketArn: Ec2Only<R, pulumi.Output<string>>;
+    readonly packageKey: Ec2Only<R, string>;
+    readonly instanceRoleArn: Ec2Only<R, pulumi.Output<string>>;
     /** Full URL of the service's health check through the stage's load balancer. */
     readonly healthCheckUrl: string;
     /** Where users reach the service. */
@@ -157,7 +199,7 @@ export class AppService extends pulumi.ComponentResource {
     /** What the stack exports for this service. */
     readonly outputs: Record<string, pulumi.Input<unknown>>;
 
-    constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: AppServiceArgs & { readonly service: ServiceSettings & { readonly runtime: R } }, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:app:AppService", name, {}, opts);
         const problems = validateAppServiceArgs(name, args);
         if (problems.length > 0) {
@@ -165,32 +207,71 @@ export class AppService extends pulumi.ComponentResource {
         }
         const s = args.service;
         const ctx: Ctx = { name, args, parent: this, tags: { ...args.tags, service: s.name } };
+        const ec2 = s.runtime === "ec2";
 
-        const repo = createRepository(ctx);
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
-            { name: `/ecs/${name}`, retentionInDays: s.logRetentionDays, kmsKeyId: args.env.kmsKeyArn, tags: ctx.tags },
+            { name: `/${ec2 ? "ec2" : "ecs"}/${name}`, retentionInDays: s.logRetentionDays, kmsKeyId: args.env.kmsKeyArn, tags: ctx.tags },
             { parent: this, ...keepLogs(args.stage) },
         );
-        const roles = createRoles(ctx, repo, logGroup);
-        const taskDefinition = createTaskDefinition(ctx, repo, logGroup, roles);
-        const { targetGroup, rule } = createRouting(ctx);
-        const service = createEcsService(ctx, taskDefinition, targetGroup, rule);
-        createAutoscaling(ctx, service, targetGroup);
-        createAlarms(ctx, service, targetGroup);
+        const { targetGroup, rule } = createRouting(ctx, ec2 ? "instance" : "ip");
+        createLoadBalancerAlarms(ctx, targetGroup);
+
+        // One runtime's resources; the other runtime's fields stay undefined (FargateOnly / Ec2Only).
+        const rt: Ec2Runtime | undefined = ec2 ? createEc2Runtime(ctx, targetGroup, logGroup) : undefined;
+        let f: { repo: aws.ecr.Repository; roles: Roles; service: aws.ecs.Service } | undefined;
+        if (rt) {
+            createInServiceAlarm(ctx, rt.group);
+        } else {
+            const repo = createRepository(ctx);
+            const roles = createRoles(ctx, repo, logGroup);
+            const taskDefinition = createTaskDefinition(ctx, repo, logGroup, roles);
+            const service = createEcsService(ctx, taskDefinition, targetGroup, rule);
+            createAutoscaling(ctx, service, targetGroup);
+            createRunningTasksAlarm(ctx, service);
+            f = { repo, roles, service };
+        }
+        const fo = <T>(v: T | undefined) => v as FargateOnly<R, T>;
+        const eo = <T>(v: T | undefined) => v as Ec2Only<R, T>;
 
         this.serviceName = s.name;
         this.settings = s;
-        this.repositoryName = repo.name;
-        this.repositoryArn = repo.arn;
-        this.repositoryUrl = repo.repositoryUrl;
-        this.ecsServiceName = service.name;
-        this.ecsServiceArn = service.arn;
-        this.clusterName = args.env.clusterName;
-        this.containerName = s.name;
-        this.taskFamily = name;
-        this.taskRoleArn = roles.task.arn;
-        this.executionRoleArn = roles.execution.arn;
+        this.runtime = s.runtime;
+        this.repositoryName = fo(f?.repo.name);
+        this.repositoryArn = fo(f?.repo.arn);
+        this.repositoryUrl = fo(f?.repo.repositoryUrl);
+        this.ecsServiceName = fo(f?.service.name);
+        this.ecsServiceArn = fo(f?.service.arn);
+        this.clusterName = fo(f && args.env.clusterName);
+        this.containerName = fo(f && s.name);
+        this.taskFamily = fo(f && name);
+        this.taskRoleArn = fo(f?.roles.task.arn);
+        this.executionRoleArn = fo(f?.roles.execution.arn);
+        this.autoScalingGroupName = eo(rt?.group.name);
+        this.autoScalingGroupArn = eo(rt?.group.arn);
+        this.launchTemplateId = eo(rt?.launchTemplate.id);
+        this.amiParameterName = eo(rt?.amiParameter.name);
+        this.amiParameterArn = eo(rt?.amiParameter.arn);
+        this.imagePipelineArn = eo(rt?.images.pipelineArn);
+        this.packageBucketName = eo(rt?.images.packageBucketName);
+        this.packageBucketArn = eo(rt?.images.packageBucketArn);
+        this.packageKey = eo(rt?.images.packageKey);
+        this.instanceRoleArn = eo(rt?.instanceRole.arn);
+        const runtimeOutputs: Record<string, pulumi.Input<unknown>> = rt
+            ? {
+                  autoScalingGroupName: rt.group.name,
+                  amiParameterName: rt.amiParameter.name,
+                  imagePipelineArn: rt.images.pipelineArn,
+                  packageLocation: pulumi.interpolate`s3://${rt.images.packageBucketName}/${rt.images.packageKey}`,
+              }
+            : {
+                  repositoryName: f!.repo.name,
+                  repositoryUrl: f!.repo.repositoryUrl,
+                  ecsServiceName: f!.service.name,
+                  clusterName: args.env.clusterName,
+                  containerName: s.name,
+                  taskFamily: name,
+              };
         this.url = serviceUrl(args.env, s);
         this.healthCheckUrl = `${new URL(this.url).origin}${s.healthCheckPath}`;
         if (s.hostHeaders.length === 0 && !s.pathPatterns.some((p) => pathMatches(p, s.healthCheckPath))) {
@@ -202,14 +283,10 @@ export class AppService extends pulumi.ComponentResource {
         this.logGroupName = logGroup.name;
         this.listenerRuleArn = rule.arn;
         this.outputs = {
+            runtime: s.runtime,
             url: this.url,
             healthCheckUrl: this.healthCheckUrl,
-            repositoryName: this.repositoryName,
-            repositoryUrl: this.repositoryUrl,
-            ecsServiceName: this.ecsServiceName,
-            clusterName: this.clusterName,
-            containerName: this.containerName,
-            taskFamily: this.taskFamily,
+            ...runtimeOutputs,
             targetGroupArn: this.targetGroupArn,
             logGroupName: this.logGroupName,
             maintenance: args.maintenance,
@@ -438,13 +515,14 @@ export function ruleActions(maintenance: boolean, targetGroupArn: pulumi.Input<s
     return [{ type: "forward", targetGroupArn }];
 }
 
-function createRouting(ctx: Ctx): { targetGroup: aws.lb.TargetGroup; rule: aws.lb.ListenerRule } {
+function createRouting(ctx: Ctx, targetType: "ip" | "instance"): { targetGroup: aws.lb.TargetGroup; rule: aws.lb.ListenerRule } {
     const { name, args, parent } = ctx;
     const s = args.service;
     const targetGroup = new aws.lb.TargetGroup(
         `${name}-tg`,
         {
-            targetType: "ip",
+            // Fargate tasks register by IP; EC2 instances by instance id (the Auto Scaling group does it).
+            targetType,
             protocol: "HTTP",
             port: s.port,
             vpcId: args.env.vpcId,
@@ -562,18 +640,24 @@ function createAutoscaling(ctx: Ctx, service: aws.ecs.Service, targetGroup: aws.
 // Alarms
 // ---------------------------------------------------------------------------------------------
 
-function createAlarms(ctx: Ctx, service: aws.ecs.Service, targetGroup: aws.lb.TargetGroup): void {
+function alarmCommon(ctx: Ctx) {
+    const topic = [ctx.args.env.alarmTopicArn];
+    return { alarmActions: topic, okActions: topic, period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, tags: ctx.tags };
+}
+
+/** The load balancer's view of the service, the same for both runtimes: 5xx, p95 latency, unhealthy targets. */
+function createLoadBalancerAlarms(ctx: Ctx, targetGroup: aws.lb.TargetGroup): void {
     const { name, args, parent } = ctx;
     const s = args.service;
-    const topic = [args.env.alarmTopicArn];
     const lbDimensions = { LoadBalancer: args.env.albArnSuffix, TargetGroup: targetGroup.arnSuffix };
-    const common = { alarmActions: topic, okActions: topic, period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, tags: ctx.tags };
+    const common = alarmCommon(ctx);
+    const unit = s.runtime === "ec2" ? "instance" : "task";
 
     new aws.cloudwatch.MetricAlarm(
         `${name}-5xx`,
         {
             ...common,
-            alarmDescription: `${name}: more than ${s.errors5xxPerMinute} 5xx responses a minute from its tasks`,
+            alarmDescription: `${name}: more than ${s.errors5xxPerMinute} 5xx responses a minute from its ${unit}s`,
             namespace: "AWS/ApplicationELB",
             metricName: "HTTPCode_Target_5XX_Count",
             dimensions: lbDimensions,
@@ -603,7 +687,7 @@ function createAlarms(ctx: Ctx, service: aws.ecs.Service, targetGroup: aws.lb.Ta
         `${name}-unhealthy-hosts`,
         {
             ...common,
-            alarmDescription: `${name}: a task fails the load balancer's health check`,
+            alarmDescription: `${name}: a ${unit} fails the load balancer's health check`,
             namespace: "AWS/ApplicationELB",
             metricName: "UnHealthyHostCount",
             dimensions: lbDimensions,
@@ -614,10 +698,16 @@ function createAlarms(ctx: Ctx, service: aws.ecs.Service, targetGroup: aws.lb.Ta
         },
         { parent },
     );
+}
+
+/** Fargate: fewer running tasks than the minimum. */
+function createRunningTasksAlarm(ctx: Ctx, service: aws.ecs.Service): void {
+    const { name, args, parent } = ctx;
+    const s = args.service;
     new aws.cloudwatch.MetricAlarm(
         `${name}-running-tasks`,
         {
-            ...common,
+            ...alarmCommon(ctx),
             alarmDescription: `${name}: fewer than ${s.minCount} running tasks`,
             namespace: "ECS/ContainerInsights",
             metricName: "RunningTaskCount",
@@ -626,6 +716,28 @@ function createAlarms(ctx: Ctx, service: aws.ecs.Service, targetGroup: aws.lb.Ta
             comparisonOperator: "LessThanThreshold",
             threshold: Math.max(s.minCount, 1),
             // No data means no tasks reporting: that is the outage this alarm is for.
+            treatMissingData: "breaching",
+        },
+        { parent },
+    );
+}
+
+/** EC2: fewer InService instances than the minimum (the group publishes GroupInServiceInstances). */
+function createInServiceAlarm(ctx: Ctx, group: aws.autoscaling.Group): void {
+    const { name, args, parent } = ctx;
+    const s = args.service;
+    new aws.cloudwatch.MetricAlarm(
+        `${name}-in-service-instances`,
+        {
+            ...alarmCommon(ctx),
+            alarmDescription: `${name}: fewer than ${s.minCount} InService instances`,
+            namespace: "AWS/AutoScaling",
+            metricName: "GroupInServiceInstances",
+            dimensions: { AutoScalingGroupName: group.name },
+            statistic: "Minimum",
+            comparisonOperator: "LessThanThreshold",
+            threshold: Math.max(s.minCount, 1),
+            // No data means the group reports nothing: treat it as the outage this alarm is for.
             treatMissingData: "breaching",
         },
         { parent },
@@ -641,8 +753,8 @@ export interface StageDashboardArgs {
     readonly stage: Stage;
     /** The stage's environment (region, load balancer, cluster). */
     readonly env: EnvironmentRefs;
-    /** The services to graph, one row each. */
-    readonly services: readonly AppService[];
+    /** The services to graph, one row each (either runtime). */
+    readonly services: readonly AppService<ServiceRuntime>[];
     /** Tags (CloudWatch dashboards take none; kept for a uniform signature). */
     readonly tags: Tags;
     /** Dashboard name, unique in the account. @default `<project>-<stack>` */
@@ -651,18 +763,25 @@ export interface StageDashboardArgs {
 
 type Widget = Record<string, unknown>;
 
-/** One row of graphs for a service: requests, 5xx, p95 latency, CPU/memory, running tasks. */
-export function serviceWidgets(p: {
-    service: string;
-    region: string;
-    row: number;
-    albArnSuffix: pulumi.Input<string>;
-    targetGroupArnSuffix: pulumi.Input<string>;
-    clusterName: pulumi.Input<string>;
-    ecsServiceName: pulumi.Input<string>;
-}): Widget[] {
+/** What runs the service, for its compute graphs: an ECS service or an Auto Scaling group. */
+export type ComputeDimensions =
+    | { clusterName: pulumi.Input<string>; ecsServiceName: pulumi.Input<string> }
+    | { autoScalingGroupName: pulumi.Input<string> };
+
+/**
+ * One row of graphs for a service: requests, 5xx, p95 latency (the same for both runtimes), then
+ * CPU/memory and running tasks (Fargate) or CPU and InService instances (EC2).
+ */
+export function serviceWidgets(
+    p: {
+        service: string;
+        region: string;
+        row: number;
+        albArnSuffix: pulumi.Input<string>;
+        targetGroupArnSuffix: pulumi.Input<string>;
+    } & ComputeDimensions,
+): Widget[] {
     const lb = ["LoadBalancer", p.albArnSuffix, "TargetGroup", p.targetGroupArnSuffix];
-    const ecs = ["ClusterName", p.clusterName, "ServiceName", p.ecsServiceName];
     const top = p.row * 9;
     const graph = (x: number, y: number, width: number, height: number, title: string, metrics: unknown[][], stat: string): Widget => ({
         type: "metric",
@@ -676,6 +795,24 @@ export function serviceWidgets(p: {
         graph(0, top, 6, 6, "requests", [["AWS/ApplicationELB", "RequestCount", ...lb]], "Sum"),
         graph(6, top, 6, 6, "5xx", [["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ...lb]], "Sum"),
         graph(12, top, 6, 6, "p95 latency (s)", [["AWS/ApplicationELB", "TargetResponseTime", ...lb]], "p95"),
+        ...computeWidgets(p, graph, top),
+    ];
+}
+
+function computeWidgets(
+    p: ComputeDimensions,
+    graph: (x: number, y: number, width: number, height: number, title: string, metrics: unknown[][], stat: string) => Widget,
+    top: number,
+): Widget[] {
+    if ("autoScalingGroupName" in p) {
+        const asg = ["AutoScalingGroupName", p.autoScalingGroupName];
+        return [
+            graph(18, top, 6, 6, "CPU (%)", [["AWS/EC2", "CPUUtilization", ...asg]], "Average"),
+            graph(0, top + 6, 24, 3, "InService instances", [["AWS/AutoScaling", "GroupInServiceInstances", ...asg]], "Minimum"),
+        ];
+    }
+    const ecs = ["ClusterName", p.clusterName, "ServiceName", p.ecsServiceName];
+    return [
         graph(18, top, 6, 6, "CPU / memory (%)", [["AWS/ECS", "CPUUtilization", ...ecs], ["AWS/ECS", "MemoryUtilization", ...ecs]], "Average"),
         graph(0, top + 6, 24, 3, "running tasks", [["ECS/ContainerInsights", "RunningTaskCount", ...ecs]], "Minimum"),
     ];
@@ -699,8 +836,7 @@ export class StageDashboard extends pulumi.ComponentResource {
                 row,
                 albArnSuffix: svc.albArnSuffix,
                 targetGroupArnSuffix: svc.targetGroupArnSuffix,
-                clusterName: svc.clusterName,
-                ecsServiceName: svc.ecsServiceName,
+                ...(isEc2(svc) ? { autoScalingGroupName: svc.autoScalingGroupName } : { clusterName: svc.clusterName!, ecsServiceName: svc.ecsServiceName! }),
             }),
         );
         const dashboard = new aws.cloudwatch.Dashboard(

@@ -4,11 +4,11 @@
  * shows is what a deploy creates.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StageSettings } from "./settings";
+import { ServiceRuntime, StageSettings } from "./settings";
 import { PROD_CONTRACT_KEYS, ProdDatabaseContract } from "./contract";
 import { Environment } from "../components/environment";
 import { DatabaseTier } from "../components/databaseTier";
-import { AppService, StageDashboard } from "../components/appService";
+import { AppService, isFargate, StageDashboard } from "../components/appService";
 import { DeliveryPipeline } from "../components/deliveryPipeline";
 import { GitHubRepos } from "../components/githubRepos";
 import { SecureBucket } from "../components/secureBucket";
@@ -53,7 +53,7 @@ export function stageline(s: StageSettings): StageOutputs {
 
     const services = s.services.map(
         (svc) =>
-            new AppService(`${name}-${svc.name}`, {
+            new AppService<ServiceRuntime>(`${name}-${svc.name}`, {
                 stage: s.stage,
                 service: svc,
                 env: env.refs,
@@ -66,12 +66,13 @@ export function stageline(s: StageSettings): StageOutputs {
 
     new StageDashboard(name, { stage: s.stage, env: env.refs, services, tags });
 
-    const pipeline = s.pipeline.enabled
+    const pipeline = s.pipeline.enabled && services.some(isFargate)
         ? new DeliveryPipeline(name, {
               stage: s.stage,
               pipeline: s.pipeline,
               env: env.refs,
-              services,
+              // Container services; EC2 services deploy through their image pipeline (docs/ec2.md).
+              services: services.filter(isFargate),
               database: db.connection,
               uploadsBucketName: uploads?.bucket,
               uploadsBucketArn: uploads?.arn,

@@ -240,6 +240,11 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
         case "aws:imagebuilder/distributionConfiguration:DistributionConfiguration":
             s.arn = arn("imagebuilder", r, `${typeName(type).replace(/^./, (c) => c.toLowerCase())}/${physical}`);
             break;
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            // A new template is version 1 (the group launches from latestVersion).
+            s.latestVersion = 1;
+            s.defaultVersion = 1;
+            break;
         case "aws:autoscaling/group:Group":
             s.name = physical;
             s.arn = arn("autoscaling", r, `autoScalingGroup:${uuid(h)}:autoScalingGroupName/${physical}`);
