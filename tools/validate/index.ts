@@ -8,6 +8,7 @@
 import { RegoEngine, TemplateFile, type Engine, type StandardDiagnostic, type ValidateConfig } from "@aws/cloudformation-validate";
 import type { PlannedResource, StackPlan } from "../harness";
 import { MOCK_ACCOUNT } from "../mocks";
+import { MAPPINGS } from "./mappings";
 import { translatePlan, Translation, Skipped } from "./template";
 
 export { translatePlan, logicalIdFor } from "./template";
@@ -90,8 +91,15 @@ function propertyOf(path: string | undefined, owner: Translation["owners"][strin
     if (!path) return undefined;
     const parts = path.replace(/^Properties[./]?/, "").split(/[./]/).filter(Boolean);
     if (parts.length === 0) return undefined;
-    const origin = owner?.origins[parts[0]];
+    const origin = owner?.origins[parts[0]] ?? inputFor(owner?.type, parts[0]);
     return origin ? (parts.length > 1 ? `${origin} (${parts.join(".")})` : origin) : parts.join(".");
+}
+
+/** The Pulumi input a table maps to this CloudFormation property (for findings on a missing one). */
+function inputFor(type: string | undefined, property: string): string | undefined {
+    const props = type ? MAPPINGS[type]?.props : undefined;
+    if (!props) return undefined;
+    return Object.entries(props).find(([, rule]) => rule === property || (typeof rule === "object" && "to" in rule && rule.to === property))?.[0];
 }
 
 /** Replaces logical ids quoted in a message with our names. */

@@ -77,7 +77,7 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
         cfnType: "AWS::EC2::InternetGateway",
         props: { vpcId: { skip: "CloudFormation attaches it with AWS::EC2::VPCGatewayAttachment (emitted as <id>Attachment)" } },
         refs: { id: "Ref" },
-        extras: (r, _props, self) =>
+        extras: (r, _props, self): Record<string, { Type: string; Properties: Record<string, CfnValue> }> =>
             r.inputs.vpcId === undefined ? {} : { Attachment: { Type: "AWS::EC2::VPCGatewayAttachment", Properties: { VpcId: r.inputs.vpcId, InternetGatewayId: { Ref: self } } } },
     },
     "aws:ec2/eip:Eip": {
@@ -514,7 +514,8 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
             stages: {
                 to: "Stages",
                 value: (v) =>
-                    (v as Record<string, unknown>[]).map((s) => ({
+                    (v as Record<string, unknown>[]).map((s) =>
+                        compact({
                         Name: s.name,
                         Actions: (s.actions as Record<string, unknown>[]).map((a) =>
                             compact({
@@ -531,7 +532,8 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
                             }),
                         ),
                         OnFailure: s.onFailure ? pascalDeep(s.onFailure) : undefined,
-                    })),
+                        }),
+                    ),
             },
             triggers: {
                 to: "Triggers",
