@@ -9,7 +9,10 @@
 import { strict as assert } from "node:assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as aws from "@pulumi/aws";
 import { planStackFile, PlannedResource, StackPlan } from "../tools/harness";
+import { runPlan } from "../tools/plan";
+import { StageSettings } from "../infra/settings";
 import { ALB_AZ_RULE, albZoneFindings, Finding, translatePlan, validateStackPlan, validatorEngine, ValidationResult } from "../tools/validate";
 import { FOLDS, MAPPINGS, NOT_VALIDATED } from "../tools/validate/mappings";
 
@@ -169,5 +172,43 @@ describe("validate: AWS's rules on our stacks", function () {
         assert.match(message("E3047"), /Cpu '256' is not compatible with Memory '8192' for Fargate/);
         assert.match(message("E3676"), /HTTPS listener requires Certificates/);
         assert.ok(r.errors.every((e) => !/[A-Z][a-z]+[A-Z]\w*(Instance|Listener|LoadBalancer|TaskDefinition)\b/.test(e.resource)), "no CloudFormation logical ids");
+    });
+});
+
+describe("validate: npm run plan -- --validate", function () {
+    this.timeout(60_000);
+    const QA = path.join(__dirname, "fixtures", "plan", "Pulumi.qa.yaml");
+    /** A one-resource program: a database with the given class and version. */
+    const database = (instanceClass: string, engineVersion: string) => (s: StageSettings) => {
+        new aws.rds.Instance(`${s.stage}-db`, { instanceClass, engine: "postgres", engineVersion, allocatedStorage: 20, storageEncrypted: true, skipFinalSnapshot: true });
+        return {};
+    };
+    async function plan(argv: string[], program: (s: StageSettings) => Record<string, never>) {
+        const out: string[] = [];
+        const code = await runPlan({ argv, program, judge: () => [], out: (l) => out.push(l), err: () => undefined });
+        return { code, text: out.join("\n") };
+    }
+
+    it("GIVEN a database class AWS does not offer WHEN planned with --validate THEN it exits 1 naming our resource and input", async () => {
+        const r = await plan(["--config", QA, "--quiet", "--validate"], database("db.x9.huge", "16.4"));
+        assert.equal(r.code, 1);
+        assert.match(r.text, /test-db \(aws:rds\/instance:Instance\)\n\s+ERROR E3025 \[instanceClass\] 'db\.x9\.huge' is not one of/);
+        assert.match(r.text, /AWS rules: 1 error\(s\) across 1 stack\(s\)/);
+    });
+
+    it("GIVEN valid values THEN --validate exits 0, counts info findings and lists them only with --validate-info", async () => {
+        const quiet = await plan(["--config", QA, "--quiet", "--validate"], database("db.t4g.micro", "16.4"));
+        assert.equal(quiet.code, 0);
+        assert.match(quiet.text, /qa \(eu-west-1\): 0 error\(s\), 0 warning\(s\), [1-9]\d* info/);
+        assert.doesNotMatch(quiet.text, /^\s+INFO /m);
+        const listed = await plan(["--config", QA, "--quiet", "--validate-info"], database("db.t4g.micro", "16.4"));
+        assert.equal(listed.code, 0);
+        assert.match(listed.text, /^\s+INFO\s+I\d+ /m);
+    });
+
+    it("WITHOUT --validate the same bad class passes (the mocks accept any value)", async () => {
+        const r = await plan(["--config", QA, "--quiet"], database("db.x9.huge", "16.4"));
+        assert.equal(r.code, 0);
+        assert.doesNotMatch(r.text, /AWS rules/);
     });
 });

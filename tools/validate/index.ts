@@ -182,6 +182,14 @@ export function validateStackPlan(plan: Pick<StackPlan, "stack" | "resources"> &
     return { ...result, errors: [...result.errors, ...azErrors], notValidated: t.notValidated, unmapped: t.unmapped };
 }
 
+/** `is not one of ['a', 'b', … 300 more]`: long allowed-value lists cut to their first few items. */
+function shortLists(message: string): string {
+    return message.replace(/\[((?:'[^']*',\s*){8,}'[^']*')\]/g, (_all, items: string) => {
+        const all = items.split(/,\s*/);
+        return `[${all.slice(0, 6).join(", ")}, … ${all.length - 6} more]`;
+    });
+}
+
 /** Human-readable lines for a result (errors and warnings per resource, info counted). */
 export function formatValidation(r: ValidationResult): string[] {
     const lines: string[] = [];
@@ -195,7 +203,7 @@ export function formatValidation(r: ValidationResult): string[] {
     );
     for (const [resource, fs] of byResource) {
         lines.push(`  ${resource}`);
-        for (const f of fs) lines.push(`    ${f.severity.padEnd(5)} ${f.ruleId} ${f.property ? `[${f.property}] ` : ""}${f.message}`);
+        for (const f of fs) lines.push(`    ${f.severity.padEnd(5)} ${f.ruleId} ${f.property ? `[${f.property}] ` : ""}${shortLists(f.message)}`);
     }
     if (r.notValidated.length > 0) {
         const reasons = new Map<string, string[]>();
