@@ -5,6 +5,7 @@
  */
 import { Policy } from "@pulumi/policy";
 import { albRules } from "./alb";
+import { ec2Rules } from "./ec2";
 import { ecsRules } from "./ecs";
 import { githubRules } from "./github";
 import { iamRules } from "./iam";
@@ -16,7 +17,7 @@ import { PolicyInfo, Rule, toPolicies } from "./rule";
 import { s3Rules } from "./s3";
 
 /** Every rule, by domain. */
-export const allRules: readonly Rule[] = [...networkRules, ...albRules, ...rdsRules, ...ecsRules, ...pipelineRules, ...s3Rules, ...iamRules, ...logsRules, ...githubRules];
+export const allRules: readonly Rule[] = [...networkRules, ...albRules, ...rdsRules, ...ecsRules, ...ec2Rules, ...pipelineRules, ...s3Rules, ...iamRules, ...logsRules, ...githubRules];
 
 const built = allRules.flatMap(toPolicies);
 

@@ -8,6 +8,7 @@ import { judgeStack, JudgedResource, policyCatalog } from "../../policy/run";
 import { UNKNOWN as U } from "../../policy/rule";
 import { T } from "../../policy/types";
 import { res, urnOf } from "./fixtures";
+import { EC2_CASES } from "./ec2Cases";
 
 type Build = (stack: string) => JudgedResource[];
 interface Case {
@@ -394,6 +395,8 @@ const CASES: Case[] = [
         ],
         unknown: { resources: (s) => [res(s, T.githubRepository, "app", { name: U.string }), res(s, T.githubRuleset, "app-main", ruleset(1))], message: unknownMsg(T.githubRepository, "app", "name") },
     },
+    // ---- EC2 (tests/policy/ec2Cases.ts) -------------------------------------------------------
+    ...EC2_CASES,
 ];
 
 /** The policies a case covers: [name, enforcement, stack to judge on, stages]. */
