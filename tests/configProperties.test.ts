@@ -13,7 +13,11 @@ import { checkCidrOverlaps, loadSettings, RawConfig, readStackFile, SECTION_SHAP
 import { ConfigError, renderGiven } from "../infra/errors";
 import { cidrOverlaps, formatCidr, parseCidr } from "../infra/cidr";
 import { createMocks } from "../tools/mocks";
+import * as fs from "fs";
+import * as os from "os";
+import * as YAML from "yaml";
 import { ROOT } from "../tools/harness";
+import { runPlan } from "../tools/plan";
 
 const STACKS = ["dev", "test", "prod"] as const;
 const BASE: Record<string, RawConfig> = Object.fromEntries(
@@ -214,6 +218,29 @@ describe("config properties: every wrong value ends in exactly one error naming 
                 (e: unknown) => e instanceof ConfigError,
             );
             assert.equal(registered, 0, `${stack} ${f.section}.${f.field}: ${registered} resources registered before the error`);
+            counts.generated++;
+            counts.expectedError++;
+        }
+    });
+
+    it("`npm run plan` exits 2 on them, naming the stack and the key, with no stack trace", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stageline-props-"));
+        const samples = fc.sample(fc.tuple(fc.constantFrom(...STACKS), fc.constantFrom(...FIELDS), anyValue), { numRuns: 400, seed: 123 })
+            .filter(([, f, v]) => !f.schema.safeParse(v).success)
+            .slice(0, 15);
+        for (const [stack, f, value] of samples) {
+            // A stack file as a user writes it: YAML, objects as objects.
+            const raw = withField(BASE[stack], f.section, f.field, value);
+            const config = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, /^[[{]/.test(v) ? JSON.parse(v) : v]));
+            const file = path.join(dir, `Pulumi.${stack}.yaml`);
+            fs.writeFileSync(file, YAML.stringify({ config }));
+            const out: string[] = [];
+            const code = await runPlan({ argv: ["--config", file, "--quiet"], out: (l) => out.push(l), err: (l) => out.push(l) });
+            const text = out.join("\n");
+            assert.equal(code, 2, `${stack} ${f.section}.${f.field}=${JSON.stringify(value)}: exit ${code}\n${text}`);
+            assert.match(text, new RegExp(`Invalid configuration for stack "${stack}" \\(1 problem\\)|Invalid configuration for stack "${stack}" \\(\\d+ problems\\)`));
+            assert.ok(text.includes(`stageline:${f.section}`), `names the key:\n${text}`);
+            assert.ok(!/\n\s+at /.test(text), `no stack trace:\n${text}`);
             counts.generated++;
             counts.expectedError++;
         }
