@@ -1,5 +1,6 @@
 /**
- * DeliveryPipeline: one CodePipeline (V2) per stage, GitHub → CodeBuild → ECR → ECS.
+ * DeliveryPipeline: one CodePipeline (V2) per stage, GitHub → CodeBuild → ECR → ECS, and for EC2
+ * services GitHub → package (S3) → Image Builder AMI → report → instance refresh.
  *
  *   dev / test   Source(branch push) → Build(+ReleaseNotes) → Deploy → SmokeTest
  *   staging      Source(release-* tag; + schedule) → Build(+ReleaseNotes) → Approve → Snapshot
@@ -7,15 +8,21 @@
  *   prod         Source(staging's approved release.zip, S3) → Approve → Snapshot
  *                → Deploy(Promote digest +SmokeTest +SignOff, onFailure ROLLBACK)
  *
+ * With EC2 services (docs/ec2.md) the build pipelines add Package (after Build), Bake (one Image
+ * Builder run per service) and Report (the release report in S3) before any approval, and Deploy
+ * runs one instance refresh per EC2 service next to the ECS deploys; prod's Promote copies
+ * staging's approved AMI into prod's own AMI.
+ *
  * Which stages exist is decided by `PipelineSettings` (trigger, approval, snapshotBeforeDeploy,
- * signOff), not by the stage's name. The buildspecs are real files under `buildspecs/`.
+ * signOff) and the services' runtimes, not by the stage's name. The buildspecs are real files
+ * under `buildspecs/`.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { PipelineSettings, Stage } from "../infra/settings";
-import { AppService } from "./appService";
+import { PipelineSettings, ServiceRuntime, Stage } from "../infra/settings";
+import { AppService, isEc2, isFargate } from "./appService";
 import { SecureBucket } from "./secureBucket";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import * as iam from "./pipeline/iam";
@@ -31,8 +38,8 @@ export interface DeliveryPipelineArgs {
     readonly pipeline: PipelineSettings;
     /** The stage's environment: KMS key, alarm topic, VPC (for the smoke test), account, region. */
     readonly env: EnvironmentRefs;
-    /** The services the pipeline builds (or promotes) and deploys; at least one. */
-    readonly services: readonly AppService[];
+    /** The services the pipeline builds (or promotes) and deploys, either runtime; at least one. */
+    readonly services: readonly AppService<ServiceRuntime>[];
     /** The database snapshotted before deploy when `snapshotBeforeDeploy` (staging: prod's). */
     readonly database: DatabaseConnection;
     /** The stage's uploads bucket name, backed up before deploy. @default undefined (no uploads) */
@@ -47,6 +54,8 @@ export interface DeliveryPipelineArgs {
 export const STAGE_NAMES = {
     source: "Source",
     build: "Build",
+    bake: "Bake",
+    report: "Report",
     approve: "Approve",
     snapshot: "Snapshot",
     deploy: "Deploy",
@@ -80,10 +89,17 @@ export function validatePipelineArgs(args: Pick<DeliveryPipelineArgs, "pipeline"
     return problems;
 }
 
+/** Minutes a Bake step waits for Image Builder, and a Refresh step for the instance refresh. */
+export const BAKE_TIMEOUT_MINUTES = 90;
+export const REFRESH_TIMEOUT_MINUTES = 60;
+
 /** Everything the builders below share. */
 interface Ctx {
     readonly name: string;
     readonly args: DeliveryPipelineArgs;
+    /** The container (Fargate) services and the EC2 services of `args.services`. */
+    readonly containers: readonly AppService<"fargate">[];
+    readonly instances: readonly AppService<"ec2">[];
     readonly parent: pulumi.Resource;
     readonly tags: Tags;
     readonly artifacts: SecureBucket;
@@ -136,7 +152,9 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
             // Build logs record what was released; a destroy keeps them in prod.
             { parent: this, ...keepLogs(args.stage) },
         );
-        const ctx: Ctx = { name, args, parent: this, tags, artifacts, logGroup, steps: [], pipelineStatements: [] };
+        const containers = args.services.filter(isFargate);
+        const instances = args.services.filter(isEc2);
+        const ctx: Ctx = { name, args, containers, instances, parent: this, tags, artifacts, logGroup, steps: [], pipelineStatements: [] };
 
         const approvalTopic = p.approval || p.signOff ? createApprovalTopic(ctx) : undefined;
         const publishes = p.signOff && p.trigger !== "promote";
@@ -154,13 +172,13 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         this.approvalTopicArn = approvalTopic?.arn;
         this.release = releaseBucket
             ? pulumi
-                  .all([releaseBucket.bucket, releaseBucket.arn, args.env.kmsKeyArn, pulumi.all(args.services.map((s) => s.repositoryArn))])
+                  .all([releaseBucket.bucket, releaseBucket.arn, args.env.kmsKeyArn, pulumi.all(containers.map((s) => s.repositoryArn))])
                   .apply(([bucket, bucketArn, kmsKeyArn, repos]) => ({
                       bucket,
                       bucketArn,
                       objectKey: RELEASE_OBJECT_KEY,
                       kmsKeyArn,
-                      repositoryArns: Object.fromEntries(args.services.map((s, i) => [s.serviceName, repos[i]])),
+                      repositoryArns: Object.fromEntries(containers.map((s, i) => [s.serviceName, repos[i]])),
                   }))
             : undefined;
         this.registerOutputs({ pipelineName: this.pipelineName, pipelineArn: this.pipelineArn, artifactBucketName: this.artifactBucketName, release: this.release });
@@ -231,6 +249,8 @@ interface ProjectSpec {
     readonly privileged?: boolean;
     /** Run inside the stage's VPC (reaches internal load balancers). */
     readonly inVpc?: boolean;
+    /** Minutes before CodeBuild stops the step. @default pipeline.buildTimeoutMinutes */
+    readonly timeoutMinutes?: number;
 }
 
 function buildProject(ctx: Ctx, spec: ProjectSpec): BuildStep {
@@ -244,7 +264,7 @@ function buildProject(ctx: Ctx, spec: ProjectSpec): BuildStep {
         {
             description: `${stage}: ${spec.description}`,
             serviceRole: role.arn,
-            buildTimeout: p.buildTimeoutMinutes,
+            buildTimeout: spec.timeoutMinutes ?? p.buildTimeoutMinutes,
             encryptionKey: env.kmsKeyArn,
             artifacts: { type: "CODEPIPELINE" },
             source: { type: "CODEPIPELINE", buildspec: buildspec(spec.buildspecFile) },
@@ -313,7 +333,7 @@ function approvalAction(name: string, topic: aws.sns.Topic, runOrder: number, cu
 }
 
 /** One ECS deploy action per service, reading `imagedefinitions-<service>.json`. */
-function ecsDeployActions(services: readonly AppService[], input: string, runOrder: number): Action[] {
+function ecsDeployActions(services: readonly AppService<"fargate">[], input: string, runOrder: number): Action[] {
     return services.map((svc) => ({
         name: `Deploy-${svc.serviceName}`,
         category: "Deploy",
@@ -390,10 +410,17 @@ function smokeStep(ctx: Ctx): BuildStep {
  * `onFailure: ROLLBACK` redeploys the last successful execution's artifacts. Without sign-off the
  * smoke test is its own stage after Deploy.
  */
-function deployStages(ctx: Ctx, imageInput: string, first: Action[], approvalTopic: aws.sns.Topic | undefined, signOffText: pulumi.Input<string>): StageDef[] {
+function deployStages(
+    ctx: Ctx,
+    imageInput: string,
+    amiInput: string,
+    first: Action[],
+    approvalTopic: aws.sns.Topic | undefined,
+    signOffText: pulumi.Input<string>,
+): StageDef[] {
     const p = ctx.args.pipeline;
     const order = first.length > 0 ? 2 : 1;
-    const deploy = [...first, ...ecsDeployActions(ctx.args.services, imageInput, order)];
+    const deploy = [...first, ...ecsDeployActions(ctx.containers, imageInput, order), ...refreshActions(ctx, amiInput, order)];
     const smoke = codeBuildAction(smokeStep(ctx), { name: "SmokeTest", inputs: [imageInput], runOrder: order + 1 });
     const rollback = { result: "ROLLBACK" };
     if (p.signOff && approvalTopic) {
@@ -406,14 +433,113 @@ function deployStages(ctx: Ctx, imageInput: string, first: Action[], approvalTop
     ];
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// EC2 services: package → bake → report → (approve) → instance refresh
+// ---------------------------------------------------------------------------------------------
+
+/** Where a service's release lives in the repository: its own directory when there are several. */
+function serviceDir(ctx: Ctx, service: string): string {
+    return ctx.args.services.length > 1 ? `services/${service}` : ".";
+}
+
+/**
+ * The Image Builder recipe of an EC2 service: `<AppService name>-recipe` (components/
+ * imagePipeline.ts names it so); its images are `image/<recipe>/<version>/<build>`.
+ */
+function recipeNameOf(svc: AppService<"ec2">): pulumi.Output<string> {
+    return svc.urn.apply((urn) => `${urn.split("::").pop()}-recipe`);
+}
+
+/** Package: every EC2 service's `release.tar.gz`, uploaded to its package bucket (after the tests). */
+function packageStep(ctx: Ctx): BuildStep {
+    return buildProject(ctx, {
+        key: "package",
+        description: "pack each EC2 service's release.tar.gz and upload it to its package bucket",
+        buildspecFile: "package.yml",
+        statements: [iam.packageUploadStatement(ctx.instances.map((s) => pulumi.interpolate`${s.packageBucketArn}/${s.packageKey}`))],
+        environment: {
+            PACKAGES: pulumi.jsonStringify(
+                ctx.instances.map((s) => ({ name: s.serviceName, bucket: s.packageBucketName, key: s.packageKey, dir: serviceDir(ctx, s.serviceName) })),
+            ),
+        },
+    });
+}
+
+/** Bake: run the service's image pipeline, wait for AVAILABLE, confirm and pin the AMI parameter. */
+function bakeStep(ctx: Ctx, svc: AppService<"ec2">): BuildStep {
+    const { env } = ctx.args;
+    return buildProject(ctx, {
+        key: `bake-${svc.serviceName}`,
+        description: `bake ${svc.serviceName}'s AMI with its Image Builder pipeline`,
+        buildspecFile: "bake-image.yml",
+        statements: [
+            ...iam.imageBuildStatements(svc.imagePipelineArn, iam.imageArnPattern(env.region, env.accountId, recipeNameOf(svc))),
+            ...iam.amiParameterStatements([svc.amiParameterArn]),
+        ],
+        environment: {
+            SERVICE: svc.serviceName,
+            IMAGE_PIPELINE_ARN: svc.imagePipelineArn,
+            AMI_PARAMETER: svc.amiParameterName,
+            ARTIFACT_BUCKET: ctx.artifacts.bucket,
+            BAKE_TIMEOUT_MINUTES: String(BAKE_TIMEOUT_MINUTES),
+        },
+        timeoutMinutes: BAKE_TIMEOUT_MINUTES + 15,
+    });
+}
+
+/** Bake (one action per EC2 service, in parallel) and Report stages; none without EC2 services. */
+function bakeAndReportStages(ctx: Ctx): StageDef[] {
+    if (ctx.instances.length === 0) return [];
+    const bake: StageDef = {
+        name: STAGE_NAMES.bake,
+        actions: ctx.instances.map((svc) => codeBuildAction(bakeStep(ctx, svc), { name: `Bake-${svc.serviceName}`, inputs: ["packages"] })),
+    };
+    const report = buildProject(ctx, {
+        key: "release-report",
+        description: "keep the release report (build, packages, baked AMIs, checks) in S3",
+        buildspecFile: "release-report.yml",
+        statements: [],
+        environment: { EC2_SERVICES: ctx.instances.map((s) => s.serviceName).join(" "), ARTIFACT_BUCKET: ctx.artifacts.bucket },
+    });
+    return [
+        bake,
+        {
+            name: STAGE_NAMES.report,
+            actions: [codeBuildAction(report, { name: "ReleaseReport", inputs: ["build", "packages", "notes"], outputs: ["report"], namespace: "Report" })],
+        },
+    ];
+}
+
+/** Deploy for EC2: one instance refresh per service onto the AMI its `baked-<svc>.json` names. */
+function refreshActions(ctx: Ctx, input: string, runOrder: number): Action[] {
+    return ctx.instances.map((svc) => {
+        const step = buildProject(ctx, {
+            key: `refresh-${svc.serviceName}`,
+            description: `point ${svc.serviceName}'s AMI parameter at the release and refresh its instances`,
+            buildspecFile: "instance-refresh.yml",
+            statements: [...iam.amiParameterStatements([svc.amiParameterArn]), ...iam.instanceRefreshStatements([svc.autoScalingGroupArn])],
+            environment: {
+                SERVICE: svc.serviceName,
+                AUTO_SCALING_GROUP: svc.autoScalingGroupName,
+                AMI_PARAMETER: svc.amiParameterName,
+                REFRESH_TIMEOUT_MINUTES: String(REFRESH_TIMEOUT_MINUTES),
+            },
+            timeoutMinutes: REFRESH_TIMEOUT_MINUTES + 15,
+        });
+        return codeBuildAction(step, { name: `Refresh-${svc.serviceName}`, inputs: [input], runOrder, namespace: `Refresh${svc.serviceName.replace(/[^A-Za-z0-9]/g, "")}` });
+    });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Stages: build pipelines (dev, test, staging) and the promote pipeline (prod)
 // ---------------------------------------------------------------------------------------------
 
 function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, releaseBucket: SecureBucket | undefined): StageDef[] {
-    const { pipeline: p, services, env } = ctx.args;
+    const { pipeline: p, env } = ctx.args;
+    const { containers, instances } = ctx;
     const connectionArn = p.connectionArn as string; // validated
-    const repos = services.map((s) => s.repositoryArn);
+    const repos = containers.map((s) => s.repositoryArn);
 
     const source: StageDef = {
         name: STAGE_NAMES.source,
@@ -439,21 +565,21 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, release
     };
 
     const serviceSpecs = pulumi.jsonStringify(
-        services.map((s) => ({
+        containers.map((s) => ({
             name: s.serviceName,
             repositoryUrl: s.repositoryUrl,
             containerName: s.containerName,
-            context: services.length > 1 ? `services/${s.serviceName}` : ".",
-            dockerfile: services.length > 1 ? `services/${s.serviceName}/Dockerfile` : "Dockerfile",
+            context: serviceDir(ctx, s.serviceName),
+            dockerfile: `${serviceDir(ctx, s.serviceName)}/Dockerfile`.replace(/^\.\//, ""),
         })),
     );
     const build = buildProject(ctx, {
         key: "build",
-        description: "tests, docker build, push to ECR by commit SHA, imagedefinitions",
+        description: containers.length > 0 ? "tests, docker build, push to ECR by commit SHA, imagedefinitions" : "tests, release.json",
         buildspecFile: "build.yml",
-        statements: [iam.connectionStatement(connectionArn), iam.ecrLoginStatement(), iam.ecrPushStatement(repos)],
+        statements: [iam.connectionStatement(connectionArn), ...(containers.length > 0 ? [iam.ecrLoginStatement(), iam.ecrPushStatement(repos)] : [])],
         environment: { SERVICES: serviceSpecs, ECR_REGISTRY: pulumi.interpolate`${env.accountId}.dkr.ecr.${env.region}.amazonaws.com` },
-        privileged: true,
+        privileged: containers.length > 0,
     });
     const notes = buildProject(ctx, {
         key: "release-notes",
@@ -469,16 +595,20 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, release
             actions: [
                 codeBuildAction(build, { name: "Build", inputs: ["source"], outputs: ["build"], namespace: "Build" }),
                 codeBuildAction(notes, { name: "ReleaseNotes", inputs: ["source"], outputs: ["notes"], namespace: "Notes" }),
+                // EC2 services: their packages, once the tests in Build passed.
+                ...(instances.length > 0 ? [codeBuildAction(packageStep(ctx), { name: "Package", inputs: ["source"], outputs: ["packages"], runOrder: 2, namespace: "Package" })] : []),
             ],
         },
+        ...bakeAndReportStages(ctx),
     ];
     if (p.approval && approvalTopic) {
-        const text = `Release #{Notes.RELEASE_TAG} (commit #{Source.CommitId}) to ${ctx.args.stage}. Work items: #{Notes.WORK_ITEMS}. Release notes: #{Notes.NOTES_URI}`;
+        const report = instances.length > 0 ? ` Release report (baked AMIs, checks): #{Report.REPORT_URI}` : "";
+        const text = `Release #{Notes.RELEASE_TAG} (commit #{Source.CommitId}) to ${ctx.args.stage}. Work items: #{Notes.WORK_ITEMS}. Release notes: #{Notes.NOTES_URI}${report}`;
         stages.push({ name: STAGE_NAMES.approve, actions: [approvalAction("Approve", approvalTopic, 1, text, notesLink(ctx))] });
     }
     if (p.snapshotBeforeDeploy) stages.push(snapshotStage(ctx, "source"));
     const signOffText = `Sign off release #{Notes.RELEASE_TAG} on ${ctx.args.stage} (${env.url}) after testing. Rejecting rolls ${ctx.args.stage} back to the last good release. Notes: #{Notes.NOTES_URI}`;
-    stages.push(...deployStages(ctx, "build", [], approvalTopic, signOffText));
+    stages.push(...deployStages(ctx, "build", "report", [], approvalTopic, signOffText));
 
     if (releaseBucket) {
         const publish = buildProject(ctx, {
@@ -492,7 +622,14 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, release
         });
         stages.push({
             name: STAGE_NAMES.release,
-            actions: [codeBuildAction(publish, { name: "PublishForPromotion", inputs: ["build", "notes"], env: { RELEASE_TAG: "#{Notes.RELEASE_TAG}" } })],
+            actions: [
+                codeBuildAction(publish, {
+                    name: "PublishForPromotion",
+                    // With EC2 services the report's release.json also names the approved AMIs.
+                    inputs: ["build", "notes", ...(instances.length > 0 ? ["report"] : [])],
+                    env: { RELEASE_TAG: "#{Notes.RELEASE_TAG}" },
+                }),
+            ],
         });
     }
     return stages;
@@ -503,7 +640,8 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, release
  * Promote step copies each image by digest into prod's repository and writes imagedefinitions.
  */
 function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): StageDef[] {
-    const { pipeline: p, services, env } = ctx.args;
+    const { pipeline: p, env } = ctx.args;
+    const { containers, instances } = ctx;
     const ref = new pulumi.StackReference(`${ctx.name}-promote-from`, { name: p.promoteFromStack as string }, { parent: ctx.parent });
     const release = readReleaseLocation(ref);
     release.bucket.apply((b) => {
@@ -535,16 +673,24 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
             },
         ],
     };
+    // Staging's AMIs are encrypted with its key (the release bucket's); prod's copies with prod's.
+    const sourceKey = pulumi.all([release.kmsKeyArn, env.kmsKeyArn]).apply(([k, own]) => k ?? own);
     const promote = buildProject(ctx, {
         key: "promote",
-        description: "copy the image digests staging approved into prod's repositories",
+        description: instances.length > 0 ? "copy the image digests and AMIs staging approved into prod's own" : "copy the image digests staging approved into prod's repositories",
         buildspecFile: "promote.yml",
-        statements: [iam.ecrLoginStatement(), iam.ecrPullStatement(sourceRepos), iam.ecrPushStatement(services.map((s) => s.repositoryArn))],
+        statements: [
+            ...(containers.length > 0 ? [iam.ecrLoginStatement(), iam.ecrPullStatement(sourceRepos), iam.ecrPushStatement(containers.map((s) => s.repositoryArn))] : []),
+            ...(instances.length > 0 ? iam.amiCopyStatements(env.region, env.accountId, sourceKey, env.kmsKeyArn) : []),
+        ],
         environment: {
-            TARGETS: pulumi.jsonStringify(services.map((s) => ({ name: s.serviceName, repositoryUrl: s.repositoryUrl, containerName: s.containerName }))),
+            TARGETS: pulumi.jsonStringify(containers.map((s) => ({ name: s.serviceName, repositoryUrl: s.repositoryUrl, containerName: s.containerName }))),
             ECR_REGISTRY: pulumi.interpolate`${env.accountId}.dkr.ecr.${env.region}.amazonaws.com`,
+            AMI_TARGETS: JSON.stringify(instances.map((s) => ({ name: s.serviceName }))),
+            COPY_KMS_KEY_ARN: env.kmsKeyArn,
         },
-        privileged: true,
+        privileged: containers.length > 0,
+        timeoutMinutes: instances.length > 0 ? Math.max(p.buildTimeoutMinutes, BAKE_TIMEOUT_MINUTES) : undefined,
     });
     const stages: StageDef[] = [source];
     const releaseLink = pulumi.interpolate`https://${env.region}.console.aws.amazon.com/s3/object/${release.bucket}?region=${env.region}&prefix=${release.objectKey}`;
@@ -555,7 +701,7 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
     if (p.snapshotBeforeDeploy) stages.push(snapshotStage(ctx, "release"));
     const promoteAction = codeBuildAction(promote, { name: "Promote", inputs: ["release"], outputs: ["promoted"], runOrder: 1, namespace: "Promote" });
     const signOffText = `Sign off release #{Promote.RELEASE_TAG} on ${ctx.args.stage} (${env.url}). Rejecting rolls ${ctx.args.stage} back to the last good release.`;
-    stages.push(...deployStages(ctx, "promoted", [promoteAction], approvalTopic, signOffText));
+    stages.push(...deployStages(ctx, "promoted", "promoted", [promoteAction], approvalTopic, signOffText));
     return stages;
 }
 
@@ -575,10 +721,13 @@ function createPipeline(ctx: Ctx, stages: StageDef[], approvalTopic: aws.sns.Top
         ...iam.artifactBucketStatements(ctx.artifacts.arn, true),
         iam.kmsStatement([args.env.kmsKeyArn]),
         iam.codeBuildStartStatement(ctx.steps.map((s) => s.project.arn)),
-        ...iam.ecsDeployStatements(
-            args.services.map((s) => s.ecsServiceArn),
-            args.services.flatMap((s) => [s.taskRoleArn, s.executionRoleArn]),
-        ),
+        // EC2 services deploy through their own CodeBuild steps: the pipeline role needs nothing more.
+        ...(ctx.containers.length > 0
+            ? iam.ecsDeployStatements(
+                  ctx.containers.map((s) => s.ecsServiceArn),
+                  ctx.containers.flatMap((s) => [s.taskRoleArn, s.executionRoleArn]),
+              )
+            : []),
     ];
     if (p.connectionArn !== undefined && p.trigger !== "promote") statements.push(iam.connectionStatement(p.connectionArn));
     if (approvalTopic) statements.push(iam.snsPublishStatement([approvalTopic.arn]));

@@ -8,7 +8,7 @@ import { ServiceRuntime, StageSettings } from "./settings";
 import { PROD_CONTRACT_KEYS, ProdDatabaseContract } from "./contract";
 import { Environment } from "../components/environment";
 import { DatabaseTier } from "../components/databaseTier";
-import { AppService, isFargate, StageDashboard } from "../components/appService";
+import { AppService, StageDashboard } from "../components/appService";
 import { DeliveryPipeline } from "../components/deliveryPipeline";
 import { GitHubRepos } from "../components/githubRepos";
 import { SecureBucket } from "../components/secureBucket";
@@ -66,13 +66,13 @@ export function stageline(s: StageSettings): StageOutputs {
 
     new StageDashboard(name, { stage: s.stage, env: env.refs, services, tags });
 
-    const pipeline = s.pipeline.enabled && services.some(isFargate)
+    const pipeline = s.pipeline.enabled && services.length > 0
         ? new DeliveryPipeline(name, {
               stage: s.stage,
               pipeline: s.pipeline,
               env: env.refs,
-              // Container services; EC2 services deploy through their image pipeline (docs/ec2.md).
-              services: services.filter(isFargate),
+              // Both runtimes: containers deploy through ECS, EC2 services bake an AMI and refresh (docs/ec2.md).
+              services,
               database: db.connection,
               uploadsBucketName: uploads?.bucket,
               uploadsBucketArn: uploads?.arn,

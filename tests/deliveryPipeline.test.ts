@@ -436,7 +436,19 @@ describe("DeliveryPipeline", () => {
     describe("buildspecs", () => {
         const files = fs.readdirSync(BUILDSPEC_DIR).filter((f) => f.endsWith(".yml"));
         it("there is one per step", () => {
-            assert.deepEqual(files.sort(), ["build.yml", "db-snapshot.yml", "promote.yml", "publish-release.yml", "release-notes.yml", "smoke-test.yml", "uploads-backup.yml"]);
+            assert.deepEqual(files.sort(), [
+                "bake-image.yml",
+                "build.yml",
+                "db-snapshot.yml",
+                "instance-refresh.yml",
+                "package.yml",
+                "promote.yml",
+                "publish-release.yml",
+                "release-notes.yml",
+                "release-report.yml",
+                "smoke-test.yml",
+                "uploads-backup.yml",
+            ]);
         });
         for (const f of files) {
             it(`${f} parses as YAML, is version 0.2, and every phase has string commands`, () => {

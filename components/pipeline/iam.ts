@@ -156,3 +156,77 @@ export function snsPublishStatement(topicArns: Arn[]): Statement {
 export function startPipelineStatement(pipelineArn: Arn): Statement {
     return { Sid: "StartThisPipeline", Effect: "Allow", Action: ["codepipeline:StartPipelineExecution"], Resource: pipelineArn };
 }
+
+// ---------------------------------------------------------------------------------------------
+// EC2 services: package, bake (Image Builder), AMI parameter, instance refresh, prod's AMI copy
+// ---------------------------------------------------------------------------------------------
+
+/** Upload the service's release package to its package object only. */
+export function packageUploadStatement(packageObjectArns: Arn[]): Statement {
+    return { Sid: "UploadReleasePackages", Effect: "Allow", Action: ["s3:PutObject"], Resource: packageObjectArns };
+}
+
+/**
+ * `arn:aws:imagebuilder:<region>:<account>:image/<recipe>/*`: every image version and build the
+ * pipeline makes (images are named after their recipe, in lower case).
+ */
+export function imageArnPattern(region: pulumi.Input<string>, accountId: pulumi.Input<string>, recipeName: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.interpolate`arn:aws:imagebuilder:${region}:${accountId}:image/${pulumi.output(recipeName).apply((n) => n.toLowerCase())}/*`;
+}
+
+/** Start one image pipeline and watch the images it builds. */
+export function imageBuildStatements(imagePipelineArn: Arn, imageArns: Arn): Statement[] {
+    return [
+        { Sid: "StartImagePipeline", Effect: "Allow", Action: ["imagebuilder:GetImagePipeline", "imagebuilder:StartImagePipelineExecution"], Resource: imagePipelineArn },
+        { Sid: "WatchImage", Effect: "Allow", Action: ["imagebuilder:GetImage"], Resource: imageArns },
+    ];
+}
+
+/**
+ * Read and write the AMI parameter the launch template resolves. A parameter of data type
+ * `aws:ec2:image` is validated with ec2:DescribeImages, which supports no resource scoping (`*`).
+ */
+export function amiParameterStatements(parameterArns: Arn[]): Statement[] {
+    return [
+        { Sid: "AmiParameter", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameterHistory", "ssm:PutParameter"], Resource: parameterArns },
+        { Sid: "ValidateAmi", Effect: "Allow", Action: ["ec2:DescribeImages"], Resource: "*" },
+    ];
+}
+
+/** Start and watch an instance refresh of the given groups (Describe* accept no resource: `*`). */
+export function instanceRefreshStatements(groupArns: Arn[]): Statement[] {
+    return [
+        { Sid: "RefreshGroup", Effect: "Allow", Action: ["autoscaling:CancelInstanceRefresh", "autoscaling:StartInstanceRefresh"], Resource: groupArns },
+        { Sid: "WatchRefresh", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeInstanceRefreshes"], Resource: "*" },
+    ];
+}
+
+/**
+ * Prod copies staging's approved AMI into an AMI of its own, encrypted with prod's key: read
+ * staging's image and snapshots (staging's key), write prod's (prod's key). CopyImage scopes to
+ * images and snapshots of this region; DescribeImages accepts no scoping.
+ */
+export function amiCopyStatements(region: string, accountId: pulumi.Input<string>, sourceKeyArn: Arn, targetKeyArn: Arn): Statement[] {
+    return [
+        {
+            Sid: "CopyApprovedAmi",
+            Effect: "Allow",
+            Action: ["ec2:CopyImage", "ec2:CreateTags"],
+            Resource: [pulumi.interpolate`arn:aws:ec2:${region}::image/*`, pulumi.interpolate`arn:aws:ec2:${region}:${accountId}:snapshot/*`],
+        },
+        { Sid: "WatchAmiCopy", Effect: "Allow", Action: ["ec2:DescribeImages"], Resource: "*" },
+        {
+            Sid: "ReEncryptAmiSnapshots",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+            Resource: [sourceKeyArn, targetKeyArn],
+        },
+        {
+            Sid: "GrantEbsTheKeys",
+            Effect: "Allow",
+            Action: ["kms:CreateGrant"],
+            Resource: [sourceKeyArn, targetKeyArn],
+            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+        },
+    ];
+}
