@@ -49,6 +49,22 @@ export function tagList(tags: unknown): CfnValue {
     return entries.sort(([a], [b]) => a.localeCompare(b)).map(([Key, Value]) => ({ Key, Value: String(Value) }));
 }
 
+/**
+ * Auto Scaling's tag list (`[{ key, value, propagateAtLaunch }]`) → `[{ Key, Value, PropagateAtLaunch }]`,
+ * sorted by key.
+ */
+export function propagatingTagList(tags: unknown): CfnValue {
+    if (!Array.isArray(tags) || tags.length === 0) return undefined;
+    return (tags as Record<string, unknown>[])
+        .map((t) => compact({ Key: t.key, Value: String(t.value), PropagateAtLaunch: t.propagateAtLaunch }))
+        .sort((a, b) => String(a?.Key).localeCompare(String(b?.Key)));
+}
+
+/** The EC2 provider's string booleans (`"true"`, `"false"`) → booleans; anything else as given. */
+export function bool(v: unknown): CfnValue {
+    return v === "true" ? true : v === "false" ? false : v;
+}
+
 /** Tags as a string map (the few CloudFormation types that take them so). */
 export function tagMap(tags: unknown): CfnValue {
     if (!tags || typeof tags !== "object" || Object.keys(tags).length === 0) return undefined;

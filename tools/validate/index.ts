@@ -54,8 +54,31 @@ export const EXCLUDED_RULES: Readonly<Record<string, string>> = {
     W3010: "the plan holds availability zones Pulumi resolved from getAvailabilityZones",
 };
 
+/**
+ * Findings the validator raises on values AWS documents as valid: each is kept as INFO (listed
+ * with `--validate-info`, the reason in front of the message), never dropped, and only where the
+ * property and value match — the rule still fires everywhere else.
+ */
+export const KNOWN_FALSE_POSITIVES: readonly { ruleId: string; path: RegExp; message: RegExp; reason: string }[] = [
+    {
+        ruleId: "E1152",
+        path: /LaunchTemplateData[./]ImageId$/,
+        message: /^'resolve:ssm:[^']+' does not match format 'AWS::EC2::Image\.Id'/,
+        reason:
+            "EC2 resolves resolve:ssm:<parameter> to an AMI at launch (CloudFormation's LaunchTemplateData.ImageId documents the form); the validator's format check knows only ami-…",
+    },
+];
+
 /** Our own rule (the validator counts subnets, not zones): an ALB needs subnets in ≥ 2 AZs. */
 export const ALB_AZ_RULE = "SL3680";
+
+/**
+ * Our stand-in for E3628 on launch templates and Image Builder: the validator knows each region's
+ * instance types but checks them only on AWS::EC2::Instance. We ask it about every instance type
+ * a launch template or infrastructure configuration names, through a probe template of one
+ * AWS::EC2::Instance per type, and report its answer on our resource.
+ */
+export const INSTANCE_TYPE_RULE = "SL3628";
 
 /** A template held in memory, passed to the engine without touching the disk. */
 class MemoryTemplate extends TemplateFile {
@@ -89,7 +112,7 @@ function propertyOf(path: string | undefined, owner: Translation["owners"][strin
     if (!path) return undefined;
     const parts = path.replace(/^Properties[./]?/, "").split(/[./]/).filter(Boolean);
     if (parts.length === 0) return undefined;
-    const origin = owner?.origins[parts[0]] ?? inputFor(owner?.type, parts[0]);
+    const origin = (parts.length > 1 ? owner?.origins[`${parts[0]}.${parts[1]}`] : undefined) ?? owner?.origins[parts[0]] ?? inputFor(owner?.type, parts[0]);
     return origin ? (parts.length > 1 ? `${origin} (${parts.join(".")})` : origin) : parts.join(".");
 }
 
@@ -128,6 +151,31 @@ export function albZoneFindings(plan: Pick<StackPlan, "resources">): Finding[] {
     return findings;
 }
 
+/** Instance types AWS does not offer in the region, on the launch template / infrastructure configuration naming them. */
+export function instanceTypeFindings(plan: Pick<StackPlan, "resources">, region: string): Finding[] {
+    const uses: { r: PlannedResource; input: string; type: string }[] = [];
+    for (const r of plan.resources) {
+        if (r.type === "aws:ec2/launchTemplate:LaunchTemplate" && typeof r.inputs.instanceType === "string") uses.push({ r, input: "instanceType", type: r.inputs.instanceType });
+        if (r.type === "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration" && Array.isArray(r.inputs.instanceTypes)) {
+            for (const t of r.inputs.instanceTypes) if (typeof t === "string") uses.push({ r, input: "instanceTypes", type: t });
+        }
+    }
+    const types = [...new Set(uses.map((u) => u.type))];
+    if (types.length === 0) return [];
+    const probe = { AWSTemplateFormatVersion: "2010-09-09", Resources: Object.fromEntries(types.map((t, i) => [`Probe${i}`, { Type: "AWS::EC2::Instance", Properties: { InstanceType: t } }])) };
+    const report = validatorEngine().validateStandard(new MemoryTemplate("instance-types.template.json", Buffer.from(JSON.stringify(probe))), {
+        pseudoParameterOverrides: { region, accountId: MOCK_ACCOUNT, partition: "aws", stackName: "probe" },
+    });
+    const invalid = new Map<string, string>();
+    for (const d of report.diagnostics) {
+        const i = Number(d.entity?.logicalId?.replace(/^Probe/, ""));
+        if (d.ruleId === "E3628" && Number.isInteger(i) && types[i] !== undefined) invalid.set(types[i], d.message);
+    }
+    return uses
+        .filter((u) => invalid.has(u.type))
+        .map((u) => ({ severity: "ERROR", ruleId: INSTANCE_TYPE_RULE, resource: u.r.name, type: u.r.type, property: u.input, message: `${invalid.get(u.type)} (AWS's E3628, asked for this instance type)` }));
+}
+
 export interface ValidateOptions {
     /** AWS region the rules judge against. @default the plan's settings.region, else us-east-1 */
     readonly region?: string;
@@ -149,6 +197,17 @@ export function validateTranslation(t: Translation, stack: string, opts: { regio
 
     const findings: Finding[] = report.diagnostics.map((d) => {
         const owner = d.entity?.logicalId ? t.owners[d.entity.logicalId] : undefined;
+        const known = KNOWN_FALSE_POSITIVES.find((k) => k.ruleId === d.ruleId && k.path.test(d.propertyPath ?? "") && k.message.test(d.message));
+        if (known) {
+            return {
+                severity: "INFO",
+                ruleId: d.ruleId,
+                resource: owner?.name ?? d.entity?.logicalId ?? "(template)",
+                type: owner?.type ?? d.entity?.resourceType ?? "",
+                property: propertyOf(d.propertyPath, owner),
+                message: `known false positive (${known.reason}): ${inOurNames(d.message, t)}`,
+            } satisfies Finding;
+        }
         return {
             severity: severityOf(d),
             ruleId: d.ruleId,
@@ -176,8 +235,8 @@ export function validateStackPlan(plan: Pick<StackPlan, "stack" | "resources"> &
     const region = opts.region ?? plan.settings?.region ?? "us-east-1";
     const t = translatePlan(plan);
     const result = validateTranslation(t, plan.stack, { region, includeInfo: opts.includeInfo });
-    const azErrors = albZoneFindings(plan);
-    return { ...result, errors: [...result.errors, ...azErrors], notValidated: t.notValidated, unmapped: t.unmapped };
+    const ownErrors = [...albZoneFindings(plan), ...instanceTypeFindings(plan, region)];
+    return { ...result, errors: [...result.errors, ...ownErrors], notValidated: t.notValidated, unmapped: t.unmapped };
 }
 
 /** `is not one of ['a', 'b', … 300 more]`: long allowed-value lists cut to their first few items. */

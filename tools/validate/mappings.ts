@@ -8,7 +8,7 @@
  * it; types with no CloudFormation equivalent are listed in `NOT_VALIDATED`.
  */
 import type { PlannedResource } from "../harness";
-import { attributes, CfnValue, compact, elbAction, elbCondition, jsonDoc, pascalDeep, tagList, tagMap } from "./convert";
+import { attributes, bool, CfnValue, compact, elbAction, elbCondition, jsonDoc, pascalDeep, propagatingTagList, tagList, tagMap } from "./convert";
 
 /** How one Pulumi input becomes CloudFormation. */
 export type PropRule =
@@ -31,8 +31,12 @@ export type RefTable = Readonly<Record<string, "Ref" | string>>;
 export interface TypeMapping {
     readonly cfnType: string;
     readonly props: Readonly<Record<string, PropRule>>;
-    /** How `tags` map: a list (`[{Key, Value}]`, the default), a map, or skipped with a reason. */
-    readonly tags?: { readonly to: string; readonly style: "list" | "map" } | { readonly skip: string };
+    /**
+     * How `tags` map: a list (`[{Key, Value}]`, the default), a map, Auto Scaling's propagating list
+     * (`[{Key, Value, PropagateAtLaunch}]`), wrapped as `{ to, style, wrap }` (a list put inside
+     * another property, e.g. a launch template's own tag specification), or skipped with a reason.
+     */
+    readonly tags?: { readonly to: string; readonly style: "list" | "map" | "propagating"; readonly wrap?: (tags: CfnValue) => CfnValue } | { readonly skip: string };
     /** A name property CloudFormation requires where Pulumi auto-names: filled with the physical name. */
     readonly physicalName?: string;
     readonly refs?: RefTable;
@@ -60,6 +64,56 @@ const TAGS_MAP = { to: "Tags", style: "map" } as const;
 
 /** Pulumi-only inputs that change how Pulumi deletes, never what AWS creates. */
 const FORCE_DESTROY = { skip: "Pulumi-only: empties the bucket/vault on delete" };
+
+/**
+ * A security group's inline rules (`{ protocol, fromPort, toPort, cidrBlocks, … }`) → one
+ * CloudFormation rule per source/destination (CloudFormation takes a single CIDR, group or
+ * prefix list per rule). `self` has no inline CloudFormation form and is kept as `Self` for the
+ * validator to report.
+ */
+function inlineRules(v: unknown, side: "Source" | "Destination"): CfnValue {
+    return (v as Record<string, unknown>[]).flatMap((rule) => {
+        const base = { IpProtocol: str(rule.protocol), FromPort: rule.fromPort, ToPort: rule.toPort, Description: rule.description };
+        const list = (k: string) => (rule[k] as string[] | undefined) ?? [];
+        const peers: Record<string, unknown>[] = [
+            ...list("cidrBlocks").map((CidrIp) => ({ CidrIp })),
+            ...list("ipv6CidrBlocks").map((CidrIpv6) => ({ CidrIpv6 })),
+            ...list("securityGroups").map((id) => ({ [`${side}SecurityGroupId`]: id })),
+            ...list("prefixListIds").map((id) => ({ [`${side}PrefixListId`]: id })),
+            ...(rule.self === true ? [{ Self: true }] : []),
+        ];
+        return peers.map((peer) => compact({ ...base, ...peer }));
+    });
+}
+
+/** A block device mapping (launch template, image recipe): the EC2 provider's string booleans → booleans. */
+function blockDevices(v: unknown): CfnValue {
+    return (v as Record<string, unknown>[]).map((m) => {
+        const ebs = m.ebs as Record<string, unknown> | undefined;
+        return compact({
+            DeviceName: m.deviceName,
+            NoDevice: m.noDevice,
+            VirtualName: m.virtualName,
+            Ebs: ebs
+                ? compact({
+                      DeleteOnTermination: bool(ebs.deleteOnTermination),
+                      Encrypted: bool(ebs.encrypted),
+                      Iops: ebs.iops,
+                      KmsKeyId: ebs.kmsKeyId,
+                      SnapshotId: ebs.snapshotId,
+                      Throughput: ebs.throughput,
+                      VolumeSize: ebs.volumeSize,
+                      VolumeType: ebs.volumeType,
+                  })
+                : undefined,
+        });
+    });
+}
+
+/** A launch template input that CloudFormation keeps inside `LaunchTemplateData`. */
+const data = (to: string, value: (v: unknown) => CfnValue = (v) => pascalDeep(v)): PropRule => ({ merge: (v) => ({ LaunchTemplateData: { [to]: value(v) } }) });
+/** Image Builder's types take their name as a required property and tags as a map. */
+const IMAGE_BUILDER = { tags: TAGS_MAP, physicalName: "Name", refs: { id: "Ref", arn: "Ref" } } as const;
 
 export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
     // ---- network ------------------------------------------------------------------------------
@@ -116,6 +170,8 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
             vpcId: "VpcId",
             name: "GroupName",
             revokeRulesOnDelete: { skip: "Pulumi-only: revokes rules before delete" },
+            ingress: { to: "SecurityGroupIngress", value: (v) => inlineRules(v, "Source") },
+            egress: { to: "SecurityGroupEgress", value: (v) => inlineRules(v, "Destination") },
         },
         refs: { id: "GroupId" },
     },
@@ -706,6 +762,200 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
         cfnType: "AWS::S3::BucketPolicy",
         props: { bucket: "Bucket", policy: { to: "PolicyDocument", value: jsonDoc } },
     },
+
+    // ---- EC2 runtime: parameter, instances, image pipeline ------------------------------------
+    "aws:ssm/parameter:Parameter": {
+        cfnType: "AWS::SSM::Parameter",
+        props: {
+            name: "Name",
+            description: "Description",
+            type: "Type",
+            dataType: "DataType",
+            value: "Value",
+            insecureValue: "Value",
+            tier: "Tier",
+            allowedPattern: "AllowedPattern",
+            overwrite: { skip: "Pulumi-only: adopts an existing parameter" },
+            keyId: { skip: "CloudFormation creates no SecureString parameters, so it takes no key" },
+        },
+        tags: TAGS_MAP,
+        refs: { id: "Ref", name: "Ref" },
+    },
+    "aws:iam/instanceProfile:InstanceProfile": {
+        cfnType: "AWS::IAM::InstanceProfile",
+        props: { name: "InstanceProfileName", path: "Path", role: { to: "Roles", value: (v) => [v] } },
+        tags: { skip: "AWS::IAM::InstanceProfile takes no tags" },
+        refs: { id: "Ref", name: "Ref", arn: "Arn" },
+    },
+    "aws:ec2/launchTemplate:LaunchTemplate": {
+        cfnType: "AWS::EC2::LaunchTemplate",
+        props: {
+            name: "LaunchTemplateName",
+            description: "VersionDescription",
+            imageId: data("ImageId"),
+            instanceType: data("InstanceType"),
+            keyName: data("KeyName"),
+            userData: data("UserData"),
+            iamInstanceProfile: data("IamInstanceProfile"),
+            metadataOptions: data("MetadataOptions"),
+            monitoring: data("Monitoring"),
+            ebsOptimized: data("EbsOptimized", bool),
+            disableApiTermination: data("DisableApiTermination"),
+            disableApiStop: data("DisableApiStop"),
+            instanceInitiatedShutdownBehavior: data("InstanceInitiatedShutdownBehavior"),
+            creditSpecification: data("CreditSpecification"),
+            vpcSecurityGroupIds: data("SecurityGroupIds"),
+            blockDeviceMappings: data("BlockDeviceMappings", blockDevices),
+            networkInterfaces: data("NetworkInterfaces", (v) =>
+                (v as Record<string, unknown>[]).map((n) => {
+                    const { securityGroups, associatePublicIpAddress, deleteOnTermination, ...rest } = n;
+                    return { ...(pascalDeep(rest) as Record<string, unknown>), ...compact({ Groups: securityGroups, AssociatePublicIpAddress: bool(associatePublicIpAddress), DeleteOnTermination: bool(deleteOnTermination) }) };
+                }),
+            ),
+            tagSpecifications: data("TagSpecifications", (v) => (v as Record<string, unknown>[]).map((t) => compact({ ResourceType: t.resourceType, Tags: tagList(t.tags) }))),
+            updateDefaultVersion: { skip: "CloudFormation makes each new version the default itself" },
+            defaultVersion: { skip: "CloudFormation makes each new version the default itself" },
+        },
+        // Tags on the template itself (not on its instances) are the template's own tag specification.
+        tags: { to: "TagSpecifications", style: "list", wrap: (Tags) => [{ ResourceType: "launch-template", Tags }] },
+        refs: { id: "Ref", latestVersion: "LatestVersionNumber", defaultVersion: "DefaultVersionNumber" },
+    },
+    "aws:autoscaling/group:Group": {
+        cfnType: "AWS::AutoScaling::AutoScalingGroup",
+        props: {
+            name: "AutoScalingGroupName",
+            minSize: { to: "MinSize", value: str },
+            maxSize: { to: "MaxSize", value: str },
+            desiredCapacity: { to: "DesiredCapacity", value: str },
+            vpcZoneIdentifiers: "VPCZoneIdentifier",
+            availabilityZones: "AvailabilityZones",
+            targetGroupArns: "TargetGroupARNs",
+            loadBalancers: "LoadBalancerNames",
+            launchTemplate: {
+                to: "LaunchTemplate",
+                value: (v) => {
+                    const lt = v as Record<string, unknown>;
+                    return compact({ LaunchTemplateId: lt.id, LaunchTemplateName: lt.name, Version: str(lt.version) });
+                },
+            },
+            healthCheckType: "HealthCheckType",
+            healthCheckGracePeriod: "HealthCheckGracePeriod",
+            defaultInstanceWarmup: "DefaultInstanceWarmup",
+            defaultCooldown: { to: "Cooldown", value: str },
+            capacityRebalance: "CapacityRebalance",
+            maxInstanceLifetime: "MaxInstanceLifetime",
+            terminationPolicies: "TerminationPolicies",
+            protectFromScaleIn: "NewInstancesProtectedFromScaleIn",
+            serviceLinkedRoleArn: "ServiceLinkedRoleARN",
+            placementGroup: "PlacementGroup",
+            enabledMetrics: { merge: (v, r) => ({ MetricsCollection: [compact({ Granularity: r.inputs.metricsGranularity ?? "1Minute", Metrics: v })] }) },
+            metricsGranularity: { skip: "carried inside MetricsCollection with enabledMetrics" },
+            instanceRefresh: { skip: "CloudFormation rolls instances by an UpdatePolicy attribute, not a property: nothing for the rules to check" },
+            waitForCapacityTimeout: { skip: "Pulumi-only: how long `pulumi up` waits for capacity (CloudFormation's CreationPolicy is an attribute)" },
+            minElbCapacity: { skip: "Pulumi-only: waits for healthy instances" },
+            waitForElbCapacity: { skip: "Pulumi-only: waits for healthy instances" },
+            forceDelete: { skip: "Pulumi-only: deletes without draining" },
+            forceDeleteWarmPool: { skip: "Pulumi-only: deletes without draining" },
+        },
+        tags: { to: "Tags", style: "propagating" },
+        refs: { id: "Ref", name: "Ref" },
+    },
+    "aws:autoscaling/policy:Policy": {
+        cfnType: "AWS::AutoScaling::ScalingPolicy",
+        props: {
+            name: { skip: "AWS::AutoScaling::ScalingPolicy takes no name (CloudFormation generates it)" },
+            autoscalingGroupName: "AutoScalingGroupName",
+            policyType: "PolicyType",
+            targetTrackingConfiguration: "TargetTrackingConfiguration",
+            adjustmentType: "AdjustmentType",
+            scalingAdjustment: "ScalingAdjustment",
+            cooldown: { to: "Cooldown", value: str },
+            estimatedInstanceWarmup: "EstimatedInstanceWarmup",
+            metricAggregationType: "MetricAggregationType",
+            minAdjustmentMagnitude: "MinAdjustmentMagnitude",
+            stepAdjustments: "StepAdjustments",
+            predictiveScalingConfiguration: "PredictiveScalingConfiguration",
+            enabled: { skip: "no CloudFormation property: a policy in a template is always enabled" },
+        },
+        refs: { arn: "Ref" },
+    },
+    "aws:imagebuilder/component:Component": {
+        cfnType: "AWS::ImageBuilder::Component",
+        props: {
+            name: "Name",
+            version: "Version",
+            platform: "Platform",
+            data: "Data",
+            uri: "Uri",
+            description: "Description",
+            changeDescription: "ChangeDescription",
+            kmsKeyId: "KmsKeyId",
+            supportedOsVersions: "SupportedOsVersions",
+            skipDestroy: { skip: "Pulumi-only: keeps the version on delete" },
+        },
+        ...IMAGE_BUILDER,
+    },
+    "aws:imagebuilder/imageRecipe:ImageRecipe": {
+        cfnType: "AWS::ImageBuilder::ImageRecipe",
+        props: {
+            name: "Name",
+            version: "Version",
+            description: "Description",
+            parentImage: "ParentImage",
+            components: "Components",
+            blockDeviceMappings: { to: "BlockDeviceMappings", value: blockDevices },
+            workingDirectory: "WorkingDirectory",
+            systemsManagerAgent: { merge: (v) => ({ AdditionalInstanceConfiguration: { SystemsManagerAgent: pascalDeep(v) } }) },
+            userDataBase64: { merge: (v) => ({ AdditionalInstanceConfiguration: { UserDataOverride: v } }) },
+        },
+        ...IMAGE_BUILDER,
+    },
+    "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration": {
+        cfnType: "AWS::ImageBuilder::InfrastructureConfiguration",
+        props: {
+            name: "Name",
+            description: "Description",
+            instanceProfileName: "InstanceProfileName",
+            instanceTypes: "InstanceTypes",
+            subnetId: "SubnetId",
+            securityGroupIds: "SecurityGroupIds",
+            keyPair: "KeyPair",
+            snsTopicArn: "SnsTopicArn",
+            instanceMetadataOptions: "InstanceMetadataOptions",
+            terminateInstanceOnFailure: "TerminateInstanceOnFailure",
+            logging: "Logging",
+            resourceTags: { to: "ResourceTags", value: tagMap },
+        },
+        ...IMAGE_BUILDER,
+    },
+    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": {
+        cfnType: "AWS::ImageBuilder::DistributionConfiguration",
+        props: {
+            name: "Name",
+            description: "Description",
+            distributions: { to: "Distributions", value: (v) => pascalDeep(v, new Set(["AmiTags"])) },
+        },
+        ...IMAGE_BUILDER,
+    },
+    "aws:imagebuilder/imagePipeline:ImagePipeline": {
+        cfnType: "AWS::ImageBuilder::ImagePipeline",
+        props: {
+            name: "Name",
+            description: "Description",
+            imageRecipeArn: "ImageRecipeArn",
+            containerRecipeArn: "ContainerRecipeArn",
+            infrastructureConfigurationArn: "InfrastructureConfigurationArn",
+            distributionConfigurationArn: "DistributionConfigurationArn",
+            status: "Status",
+            schedule: "Schedule",
+            enhancedImageMetadataEnabled: "EnhancedImageMetadataEnabled",
+            imageTestsConfiguration: "ImageTestsConfiguration",
+            imageScanningConfiguration: "ImageScanningConfiguration",
+            executionRole: "ExecutionRole",
+            workflows: "Workflows",
+        },
+        ...IMAGE_BUILDER,
+    },
 };
 
 const bucketFold = (props: FoldMapping["props"], reads: string[]): FoldMapping => ({ into: "aws:s3/bucket:Bucket", by: "bucket", parentKey: "bucket", props, reads: ["bucket", ...reads] });
@@ -785,12 +1035,14 @@ export const FOLDS: Readonly<Record<string, FoldMapping>> = {
 export const NOT_VALIDATED: Readonly<Record<string, string>> = {
     "aws:acm/certificateValidation:CertificateValidation": "no CloudFormation resource: AWS::CertificateManager::Certificate waits for DNS validation itself",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "no CloudFormation resource: CloudFormation cannot adopt a VPC's default security group",
+    "aws:kms/grant:Grant": "no CloudFormation resource: KMS grants are made through the API only (a template would use the key policy instead)",
 };
 
 /** Tags for a mapped resource, per the table's tag rule. */
 export function mapTags(m: TypeMapping, tags: unknown): [string, CfnValue] | undefined {
     if (m.tags && "skip" in m.tags) return undefined;
     const rule = m.tags ?? { to: "Tags", style: "list" as const };
-    const value = rule.style === "map" ? tagMap(tags) : tagList(tags);
-    return value === undefined ? undefined : [rule.to, value];
+    const value = rule.style === "map" ? tagMap(tags) : rule.style === "propagating" ? propagatingTagList(tags) : tagList(tags);
+    if (value === undefined) return undefined;
+    return [rule.to, "wrap" in rule && rule.wrap ? rule.wrap(value) : value];
 }

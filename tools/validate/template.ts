@@ -27,7 +27,7 @@ export interface Owner {
     name: string;
     /** Resources folded into this one (S3 bucket settings, policy attachments …). */
     folded: { type: string; name: string }[];
-    /** Top-level CloudFormation property → the Pulumi input it came from. */
+    /** CloudFormation property (top level, or `Parent.Child` for merged inputs) → the Pulumi input it came from. */
     origins: Record<string, string>;
 }
 
@@ -158,6 +158,10 @@ export function translateResource(r: PlannedResource, m: TypeMapping): { propert
             if (v === undefined) continue;
             properties = { ...properties, [k]: k in properties ? deepMerge(properties[k], v) : v };
             origins[k] ??= input;
+            // Inputs merged into one property (LaunchTemplateData.ImageId ← imageId) keep their own origin.
+            if (typeof rule === "object" && "merge" in rule && v && typeof v === "object" && !Array.isArray(v)) {
+                for (const sub of Object.keys(v)) origins[`${k}.${sub}`] ??= input;
+            }
         }
     }
     if (m.physicalName && properties[m.physicalName] === undefined) {
