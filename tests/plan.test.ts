@@ -253,6 +253,20 @@ describe("npm run plan (offline plan)", function () {
         });
     });
 
+    describe("GIVEN test and the test-ec2 example, which adds an EC2 service", () => {
+        it("THEN compare credits the EC2 runtime's resources to services[legacy].runtime and lists no Fargate-only key of it", async () => {
+            const r = await inProcess(["--compare", "test", path.join(ROOT, "examples", "Pulumi.test-ec2.yaml")]);
+            assert.equal(r.code, 0, r.stderr);
+            for (const type of ["aws:autoscaling:Group", "aws:ec2:LaunchTemplate", "aws:imagebuilder:ImagePipeline", "aws:ssm:Parameter"]) {
+                assert.match(r.stdout, new RegExp(`~ ${type} +0 +1 +EXPECTED: follows from services\\[legacy\\]\\.runtime`), type);
+            }
+            assert.doesNotMatch(r.stdout, /follows from services\[web\]\.priority/);
+            for (const key of ["cpu", "memory", "user", "readOnlyRootFilesystem", "initialImageTag"]) assert.doesNotMatch(r.stdout, new RegExp(`services\\[legacy\\]\\.${key} `), key);
+            assert.match(r.stdout, /~ services\[legacy\]\.instanceType +\(none\) +"t3\.small"/);
+            assert.match(r.stdout, /compare: \d+ differences, \d+ expected, 0 unexpected/);
+        });
+    });
+
     describe("GIVEN staging, which uses prod's database", () => {
         it("THEN its diagram has an edge labelled StackReference to prod's database node", async () => {
             const dir = path.join(tmp, "staging-mmd");

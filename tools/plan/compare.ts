@@ -105,10 +105,32 @@ const COMPONENT_SECTIONS: Record<string, string[]> = {
     DatabaseTier: ["database"],
     AppService: ["services", "database", "uploads", "maintenance"],
     StageDashboard: ["services", "database"],
-    DeliveryPipeline: ["pipeline", "database", "uploads"],
+    // Its steps follow the services (one bake and refresh per EC2 service, ECS deploys per container).
+    DeliveryPipeline: ["pipeline", "services", "database", "uploads"],
     GitHubRepos: ["github"],
     SecureBucket: ["uploads"],
 };
+
+/** Service settings only one runtime reads (`services[x].<key>`); the other runtime ignores them. */
+export const RUNTIME_ONLY_KEYS: Record<"fargate" | "ec2", readonly string[]> = {
+    fargate: ["cpu", "memory", "user", "readOnlyRootFilesystem", "initialImageTag"],
+    ec2: ["instanceType", "amiParameterName", "initialAmiId", "rootVolumeGb", "parentImageParameter"],
+};
+
+/** Whether `services[x].<key>` means anything for service x of these settings (false: not read). */
+export function serviceKeyApplies(s: StageSettings, settingsPath: string): boolean {
+    const m = /^services\[([^\]]+)\]\.([^.[]+)/.exec(settingsPath);
+    if (!m) return true;
+    const svc = s.services.find((x) => x.name === m[1]);
+    if (!svc) return true;
+    const other = svc.runtime === "ec2" ? "fargate" : "ec2";
+    return !RUNTIME_ONLY_KEYS[other].includes(m[2]);
+}
+
+/** The service an AppService component (`<stage>-<service>`) of a plan belongs to. */
+function serviceOfComponent(p: PlannedStack, componentName: string): string | undefined {
+    return p.source.settings.services.find((x) => componentName === `${p.source.settings.stage}-${x.name}`)?.name;
+}
 
 /** Compares two planned stacks. */
 export function compareStacks(a: PlannedStack, b: PlannedStack): Comparison {
@@ -119,8 +141,9 @@ export function compareStacks(a: PlannedStack, b: PlannedStack): Comparison {
 
     const settingDiffs: Difference[] = [];
     for (const key of [...new Set([...fa.keys(), ...fb.keys()])]) {
-        const va = fa.get(key) ?? "(none)";
-        const vb = fb.get(key) ?? "(none)";
+        // A key the service's runtime does not read (an EC2 service's cpu) is no difference.
+        const va = (serviceKeyApplies(a.source.settings, key) ? fa.get(key) : undefined) ?? "(none)";
+        const vb = (serviceKeyApplies(b.source.settings, key) ? fb.get(key) : undefined) ?? "(none)";
         if (va === vb) continue;
         settingDiffs.push({ kind: SIZE_RE.test(key) ? "sizes" : key.startsWith("network.") && /azCount|availabilityZones/.test(key) ? "azs" : "settings", key, a: va, b: vb, verdict: "unexpected", reason: "" });
     }
@@ -140,7 +163,10 @@ export function compareStacks(a: PlannedStack, b: PlannedStack): Comparison {
             continue;
         }
         // A key present on one side only (an owned database's fields vs a shared one).
-        const parentDecl = declaredKeys.find((k) => section(k) === section(d.key) && k !== d.key);
+        // A new service's defaults follow from its own declaration (its runtime first), not a sibling's.
+        const svc = /^services\[[^\]]+\]\./.exec(d.key)?.[0];
+        const ownDecl = svc ? (declaredKeys.find((k) => k === `${svc}runtime`) ?? declaredKeys.find((k) => k.startsWith(svc) && k !== d.key)) : undefined;
+        const parentDecl = ownDecl ?? declaredKeys.find((k) => section(k) === section(d.key) && k !== d.key);
         if ((d.a === "(none)" || d.b === "(none)") && parentDecl) {
             Object.assign(d, { verdict: "expected", reason: `follows from ${parentDecl}` });
             continue;
@@ -154,21 +180,28 @@ export function compareStacks(a: PlannedStack, b: PlannedStack): Comparison {
     const count = (p: PlannedStack) => {
         const byType = new Map<string, number>();
         const bySection = new Map<string, number>();
+        const byService = new Map<string, number>();
         const byUrn = new Map(p.plan.resources.map((r) => [r.urn, r]));
         for (const r of p.plan.resources) {
             byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
             let top = r;
             while (top.parent && byUrn.has(top.parent)) top = byUrn.get(top.parent)!;
+            const svc = top.type.endsWith(":AppService") ? serviceOfComponent(p, top.name) : undefined;
+            if (svc !== undefined) byService.set(`${r.type}|${svc}`, (byService.get(`${r.type}|${svc}`) ?? 0) + 1);
             for (const sec of COMPONENT_SECTIONS[top.type.split(":").pop() ?? ""] ?? [sectionOf(r.type) ?? "other"]) {
                 bySection.set(`${r.type}|${sec}`, (bySection.get(`${r.type}|${sec}`) ?? 0) + 1);
             }
         }
-        return { byType, bySection };
+        return { byType, bySection, byService };
     };
     const ca = count(a);
     const cb = count(b);
     const expectedSections = new Map<string, string>();
-    for (const d of settingDiffs) if (d.verdict === "expected" && !expectedSections.has(section(d.key))) expectedSections.set(section(d.key), d.key);
+    const expectedKeys = settingDiffs.filter((d) => d.verdict === "expected").map((d) => d.key);
+    // A changed runtime explains that runtime's resources before any other service key does.
+    const runtimeKey = expectedKeys.find((k) => /^services\[[^\]]+\]\.runtime$/.test(k));
+    if (runtimeKey) expectedSections.set("services", runtimeKey);
+    for (const k of expectedKeys) if (!expectedSections.has(section(k))) expectedSections.set(section(k), k);
     for (const type of [...new Set([...ca.byType.keys(), ...cb.byType.keys()])].sort()) {
         const na = ca.byType.get(type) ?? 0;
         const nb = cb.byType.get(type) ?? 0;
@@ -178,7 +211,14 @@ export function compareStacks(a: PlannedStack, b: PlannedStack): Comparison {
             .map((k) => k.split("|")[1]);
         const own = sectionOf(type);
         const candidates = [...(own ? [own] : []), ...sections];
-        const cause = candidates.map((sec) => expectedSections.get(sec)).find((k): k is string => !!k);
+        // Resources of one service: its runtime when that differs, else another declared key of it.
+        const services = [...new Set([...ca.byService.keys(), ...cb.byService.keys()])]
+            .filter((k) => k.startsWith(`${type}|`) && (ca.byService.get(k) ?? 0) !== (cb.byService.get(k) ?? 0))
+            .map((k) => k.split("|")[1]);
+        const serviceCause = services
+            .map((svc) => expectedKeys.find((k) => k === `services[${svc}].runtime`) ?? expectedKeys.find((k) => k.startsWith(`services[${svc}].`)))
+            .find((k): k is string => !!k);
+        const cause = serviceCause ?? candidates.map((sec) => expectedSections.get(sec)).find((k): k is string => !!k);
         diffs.push({
             kind: "resources",
             key: type,
