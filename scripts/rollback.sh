@@ -5,6 +5,13 @@
 #
 #   scripts/rollback.sh --cluster <cluster> --service <ecs-service> [--service ...] \
 #                       [--to-revision <n>] [--dry-run]
+#   scripts/rollback.sh --ec2 --group <auto-scaling-group> --parameter <ami parameter> \
+#                       [--to-ami <ami-id>] [--dry-run]
+#
+# --ec2: writes the AMI the service ran before (the previous value in the parameter's history,
+# or --to-ami) back into the stage's AMI parameter, then runs an instance refresh that keeps
+# capacity (100 % / 200 %) and waits for Successful. (AWS's own refresh rollback cannot restore
+# an AMI resolved from an SSM parameter, so this is the rollback for EC2 services.)
 #
 # Use it when a release was deployed and must be undone outside the pipeline (the pipeline's own
 # rollback is "Reject" on the SignOff approval, or `aws codepipeline rollback-stage`). It rolls
@@ -12,12 +19,16 @@
 # (<stage>-pre-release-<execution id>) for that. See docs/pipeline.md.
 set -euo pipefail
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
-cluster="" revision="" dry_run=0
+cluster="" revision="" dry_run=0 ec2=0 group="" parameter="" to_ami=""
 services=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --ec2) ec2=1; shift ;;
+    --group) group="${2:?}"; shift 2 ;;
+    --parameter) parameter="${2:?}"; shift 2 ;;
+    --to-ami) to_ami="${2:?}"; shift 2 ;;
     --cluster) cluster="${2:?}"; shift 2 ;;
     --service) services+=("${2:?}"); shift 2 ;;
     --to-revision) revision="${2:?}"; shift 2 ;;
@@ -26,6 +37,34 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument: $1" >&2; usage ;;
   esac
 done
+
+if [ "$ec2" -eq 1 ]; then
+  [ -n "$group" ] && [ -n "$parameter" ] || usage
+  current=$(aws ssm get-parameter --name "$parameter" --query Parameter.Value --output text)
+  target="$to_ami"
+  if [ -z "$target" ]; then
+    # The newest value in the parameter's history that differs from the current one.
+    target=$(aws ssm get-parameter-history --name "$parameter" --query 'Parameters[].Value' --output text \
+      | tr '\t' '\n' | awk -v cur="$current" 'NF { v[n++] = $0 } END { for (i = n - 1; i >= 0; i--) if (v[i] != cur) { print v[i]; exit } }')
+  fi
+  case "$target" in ami-*) ;; *) echo "$parameter: no earlier AMI than $current in its history (use --to-ami)" >&2; exit 1 ;; esac
+  echo "$group: $current -> $target ($parameter)"
+  [ "$dry_run" -eq 1 ] && exit 0
+  aws ssm put-parameter --name "$parameter" --type String --data-type aws:ec2:image --value "$target" --overwrite >/dev/null
+  refresh=$(aws autoscaling start-instance-refresh --auto-scaling-group-name "$group" --strategy Rolling \
+    --preferences '{"MinHealthyPercentage":100,"MaxHealthyPercentage":200,"SkipMatching":false}' --query InstanceRefreshId --output text)
+  while :; do
+    status=$(aws autoscaling describe-instance-refreshes --auto-scaling-group-name "$group" --instance-refresh-ids "$refresh" \
+      --query 'InstanceRefreshes[0].Status' --output text)
+    echo "$(date -u +%H:%M:%S) $status"
+    case "$status" in
+      Successful) echo "rolled back: $group runs $target"; exit 0 ;;
+      Failed|Cancelled|RollbackSuccessful|RollbackFailed) echo "instance refresh $status; $parameter holds $target" >&2; exit 1 ;;
+    esac
+    sleep 20
+  done
+fi
+
 [ -n "$cluster" ] && [ "${#services[@]}" -gt 0 ] || usage
 
 for service in "${services[@]}"; do
