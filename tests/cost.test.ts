@@ -224,6 +224,75 @@ describe("cost estimate", function () {
         });
     });
 
+    describe("GIVEN an EC2 runtime: an Auto Scaling group of 2 × t3.small from a launch template with one 20 GB gp3 volume, and its image pipeline", function () {
+        /** The EC2 service's resources, as the plan holds them (ids and ARNs the mocks give). */
+        function ec2(ch: { desiredCapacity?: number; instanceType?: string; volumeType?: string } = {}): PlannedResource[] {
+            const lt = res("aws:ec2/launchTemplate:LaunchTemplate", "fx-app-lt", {
+                instanceType: ch.instanceType ?? "t3.small",
+                blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 20, volumeType: ch.volumeType ?? "gp3", encrypted: "true" } }],
+            });
+            lt.id = "lt-0123456789abcdef0";
+            const infra = res("aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration", "fx-app-infra", { instanceTypes: ["t3.small"] });
+            infra.outputs.arn = "arn:aws:imagebuilder:eu-west-1:123456789012:infrastructure-configuration/fx-app-infra";
+            const group: Record<string, unknown> = { minSize: 1, maxSize: 4, launchTemplate: { id: lt.id, version: "1" } };
+            if (ch.desiredCapacity !== undefined) group.desiredCapacity = ch.desiredCapacity;
+            return [
+                lt,
+                res("aws:autoscaling/group:Group", "fx-app", group),
+                res("aws:autoscaling/policy:Policy", "fx-app-cpu-scaling", { policyType: "TargetTrackingScaling" }),
+                res("aws:ssm/parameter:Parameter", "fx-app-ami-id", { type: "String", dataType: "aws:ec2:image" }),
+                res("aws:iam/instanceProfile:InstanceProfile", "fx-app-instance", {}),
+                res("aws:kms/grant:Grant", "fx-app-volumes", {}),
+                infra,
+                res("aws:imagebuilder/component:Component", "fx-app-install", {}),
+                res("aws:imagebuilder/imageRecipe:ImageRecipe", "fx-app-recipe", {}),
+                res("aws:imagebuilder/distributionConfiguration:DistributionConfiguration", "fx-app-dist", {}),
+                res("aws:imagebuilder/imagePipeline:ImagePipeline", "fx-app-images", { infrastructureConfigurationArn: infra.outputs.arn }),
+            ];
+        }
+        const EC2 = mergeAssumptions(A, { pipelineExecutionsPerMonth: 30, imageBuildMinutes: 30 });
+        // Hand-computed: 2 × (730 h × $0.0228 + 20 GB × $0.088) = 2 × (16.644 + 1.76) = 36.808
+        const GROUP = 2 * (730 * 0.0228 + 20 * 0.088);
+        // 30 images × 30 min = 15 h of t3.small = 15 × 0.0228 = 0.342
+        const BUILDS = 30 * (30 / 60) * 0.0228;
+
+        it("THEN the group costs its instances and their volumes, by hand", function () {
+            const c = estimateStack({ stack: "fx", resources: ec2({ desiredCapacity: 2 }) }, { assumptions: EC2 });
+            close(cost(c, "fx-app"), GROUP, "Auto Scaling group");
+            assert.match(c.resources.find((r) => r.name === "fx-app")?.basis ?? "", /2 instances \(desired\) × \(730 h × t3\.small \$0\.0228\/instance-hour \(Linux\)\* \+ 20 GB gp3 × \$0\.088/);
+        });
+
+        it("THEN Image Builder is free but its build instance is priced per image, under the stated assumption", function () {
+            const c = estimateStack({ stack: "fx", resources: ec2({ desiredCapacity: 2 }) }, { assumptions: EC2 });
+            close(cost(c, "fx-app-images"), BUILDS, "image builds");
+            close(c.total, GROUP + BUILDS, "total");
+        });
+
+        it("THEN the parameter, profile, grant, policy, template and Image Builder configuration cost 0 with a reason, and nothing is left unpriced", function () {
+            const c = estimateStack({ stack: "fx", resources: ec2({ desiredCapacity: 2 }) }, { assumptions: EC2 });
+            for (const name of ["fx-app-lt", "fx-app-cpu-scaling", "fx-app-ami-id", "fx-app-instance", "fx-app-volumes", "fx-app-infra", "fx-app-install", "fx-app-recipe", "fx-app-dist"]) {
+                const r = c.resources.find((x) => x.name === name);
+                assert.equal(r?.monthlyUsd, 0, name);
+                assert.match(r?.basis ?? "", /no charge/, name);
+            }
+            assert.deepEqual(c.notPriced, []);
+        });
+
+        it("WITHOUT a desired capacity THEN the min size (1) is priced", function () {
+            const c = estimateStack({ stack: "fx", resources: ec2() }, { assumptions: EC2 });
+            close(cost(c, "fx-app"), GROUP / 2, "one instance");
+            assert.match(c.resources.find((r) => r.name === "fx-app")?.basis ?? "", /1 instance \(min size\)/);
+        });
+
+        it("GIVEN an instance type or volume type not in the table THEN the group is not priced, never counted as 0", function () {
+            const big = estimateStack({ stack: "fx", resources: ec2({ desiredCapacity: 2, instanceType: "c7i.48xlarge" }) }, { assumptions: EC2 });
+            assert.equal(cost(big, "fx-app"), null);
+            assert.deepEqual(big.notPriced, [{ type: "aws:autoscaling/group:Group", count: 1, reason: "EC2 c7i.48xlarge: instance type not in the price table" }]);
+            const io2 = estimateStack({ stack: "fx", resources: ec2({ desiredCapacity: 2, volumeType: "io2" }) }, { assumptions: EC2 });
+            assert.equal(cost(io2, "fx-app"), null);
+        });
+    });
+
     describe("price table", function () {
         it("THEN says its region, source and date, and how every figure was checked", function () {
             assert.equal(PRICE_TABLE.region, "eu-west-1");

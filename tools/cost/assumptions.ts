@@ -42,6 +42,11 @@ export interface UsageAssumptions {
     readonly pipelineMinutesPerAction: number;
     /** Minutes each CodeBuild build runs. @default 5 */
     readonly codeBuildMinutesPerBuild: number;
+    /**
+     * Minutes an EC2 Image Builder build instance runs per image (build, snapshot, test instance).
+     * One image per pipeline run. @default 30
+     */
+    readonly imageBuildMinutes: number;
 }
 
 export interface CostAssumptions extends UsageAssumptions {
@@ -62,6 +67,7 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
     pipelineExecutionsPerMonth: 30,
     pipelineMinutesPerAction: 3,
     codeBuildMinutesPerBuild: 5,
+    imageBuildMinutes: 30,
     byStage: {
         dev: { natGbProcessedPerMonth: 20, albLcuPerHour: 0.5, pipelineExecutionsPerMonth: 120, logIngestGbPerMonth: { flowLogs: 2, service: 1 } },
         test: { natGbProcessedPerMonth: 20, albLcuPerHour: 0.5, wafMillionRequestsPerMonth: 0.5, pipelineExecutionsPerMonth: 40, logIngestGbPerMonth: { flowLogs: 2, service: 1 } },

@@ -101,6 +101,10 @@ const FREE: [RegExp, string][] = [
     [/^aws:route53\/record:/, "record: no charge (alias queries to AWS resources are free)"],
     [/^aws:cloudwatch\/event(Rule|Target):/, "EventBridge schedule/rule on AWS events: no charge"],
     [/^aws:codestarnotifications\//, "notification rule: no charge"],
+    [/^aws:ec2\/launchTemplate:/, "launch template: no charge (its instances and volumes are priced on the Auto Scaling group)"],
+    [/^aws:autoscaling\/(policy|schedule|notification|lifecycleHook):/, "EC2 Auto Scaling: no charge"],
+    [/^aws:kms\/grant:/, "KMS grant: no charge (the key is priced)"],
+    [/^aws:imagebuilder\/(component|imageRecipe|infrastructureConfiguration|distributionConfiguration):/, "Image Builder configuration: no charge (build instance time is priced on the image pipeline)"],
     [/^aws:backup\/(vault|selection):/, "backup vault/selection: no charge (storage is in the plan's backups)"],
     [/^github:/, "GitHub object: outside the AWS bill"],
     [/^pulumi:providers:/, "provider: not a cloud resource"],
@@ -259,6 +263,69 @@ function codeBuild(r: PlannedResource, c: Ctx): Priced {
     return { usd: minutes * price.usd, basis: `${c.a.pipelineExecutionsPerMonth} builds (assumed) × ${c.a.codeBuildMinutesPerBuild} min (assumed) × ${fmt(price)}` };
 }
 
+/** An input that names another resource: by its id, ARN or name. */
+function named(type: string, ref: unknown, c: Ctx): PlannedResource | undefined {
+    if (ref === undefined) return undefined;
+    return c.resources.find((x) => x.type === type && (x.id === ref || x.outputs.arn === ref || x.outputs.name === ref || x.inputs.name === ref));
+}
+
+/** The gp3 GB of a launch template's volumes, or why they cannot be priced. */
+function launchTemplateVolumes(lt: PlannedResource): { gb: number } | { why: string } {
+    let gb = 0;
+    for (const m of (lt.inputs.blockDeviceMappings as { deviceName?: string; ebs?: { volumeSize?: unknown; volumeType?: string } }[] | undefined) ?? []) {
+        if (!m.ebs) continue;
+        const size = num(m.ebs.volumeSize);
+        const type = m.ebs.volumeType ?? "gp3";
+        if (type !== "gp3") return { why: `volume ${m.deviceName ?? "?"} is ${type}: only gp3 is in the price table` };
+        if (size === undefined) return { why: `volume ${m.deviceName ?? "?"} takes its size from the AMI: unknown to the plan` };
+        gb += size;
+    }
+    return { gb };
+}
+
+/**
+ * An Auto Scaling group: its launch template's instance type × desired capacity (else min size)
+ * × hours, plus the template's gp3 volumes per instance. Scaling out is not estimated.
+ */
+function autoScalingGroup(r: PlannedResource, c: Ctx): Priced {
+    const spec = r.inputs.launchTemplate as { id?: unknown; name?: unknown } | undefined;
+    const lt = named("aws:ec2/launchTemplate:LaunchTemplate", spec?.id ?? spec?.name, c);
+    if (!lt) return none("Auto Scaling group: its launch template is not in the plan (mixed instances policies are not priced)");
+    const type = String(lt.inputs.instanceType ?? "?");
+    const price = P.ec2LinuxInstanceHour[type];
+    if (!price) return none(`EC2 ${type}: instance type not in the price table`);
+    const volumes = launchTemplateVolumes(lt);
+    if ("why" in volumes) return none(volumes.why);
+    const desired = num(r.inputs.desiredCapacity);
+    const count = desired ?? num(r.inputs.minSize) ?? 0;
+    const instances = count * c.hours * price.usd;
+    const storage = count * volumes.gb * P.ebsGp3GbMonth.usd;
+    return {
+        usd: instances + storage,
+        basis: `${count} instance${count === 1 ? "" : "s"} (${desired === undefined ? "min size" : "desired"}) × (${c.hours} h × ${type} ${fmt(price)} + ${volumes.gb} GB gp3 × ${fmt(P.ebsGp3GbMonth)})`,
+    };
+}
+
+/** An Image Builder pipeline: Image Builder is free; its build instance runs per image. */
+function imagePipeline(r: PlannedResource, c: Ctx): Priced {
+    const infra = named("aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration", r.inputs.infrastructureConfigurationArn, c);
+    const type = String((infra?.inputs.instanceTypes as unknown[] | undefined)?.[0] ?? "?");
+    const price = P.ec2LinuxInstanceHour[type];
+    if (!price) return none(`Image Builder: no charge itself; its build instance ${type} is not in the price table`);
+    const runs = c.a.pipelineExecutionsPerMonth;
+    const hours = (runs * c.a.imageBuildMinutes) / 60;
+    return {
+        usd: hours * price.usd,
+        basis: `Image Builder: no charge; build instance ${runs} images (one per pipeline run, assumed) × ${c.a.imageBuildMinutes} min (assumed) × ${type} ${fmt(price)}`,
+    };
+}
+
+/** SSM parameters: the standard tier is free; advanced parameters are not in the table. */
+function ssmParameter(r: PlannedResource): Priced {
+    const tier = String(r.inputs.tier ?? "Standard");
+    return tier === "Standard" ? { usd: 0, basis: "SSM standard parameter: no charge" } : none(`SSM ${tier} parameter: not in the price table`);
+}
+
 const fixed =
     (price: Price, what: string) =>
     (): Priced => ({ usd: price.usd, basis: `${what} ${fmt(price)}` });
@@ -280,6 +347,9 @@ const PRICERS: Record<string, (r: PlannedResource, c: Ctx) => Priced> = {
     "aws:codepipeline/pipeline:Pipeline": codePipeline,
     "aws:codebuild/project:Project": codeBuild,
     "aws:route53/zone:Zone": fixed(P.route53ZoneMonth, "hosted zone"),
+    "aws:autoscaling/group:Group": autoScalingGroup,
+    "aws:imagebuilder/imagePipeline:ImagePipeline": imagePipeline,
+    "aws:ssm/parameter:Parameter": ssmParameter,
 };
 
 /** Prices one resource. */

@@ -66,6 +66,25 @@ export const PRICE_TABLE = {
             BUILD_GENERAL1_MEDIUM: recalled(0.01, "build minute (general1.medium, Linux)", "$0.01 seen for us-east-1 (c3x.dev); eu-west-1 not confirmed"),
             BUILD_GENERAL1_LARGE: recalled(0.02, "build minute (general1.large, Linux)", "$0.02 seen for us-east-1 (c3x.dev); eu-west-1 not confirmed"),
         } as Readonly<Record<string, Price>>,
+        /**
+         * EC2 on-demand, Linux, shared tenancy, instance-hour. T-family instances launch in
+         * "unlimited" credit mode: CPU above the baseline for long is billed extra (not estimated).
+         */
+        ec2LinuxInstanceHour: {
+            "t3.micro": recalled(0.0114, "instance-hour (Linux)", "eu-west-1 page as recalled; us-east-1 $0.0104"),
+            "t3.small": recalled(0.0228, "instance-hour (Linux)", "eu-west-1 page as recalled (2 × t3.micro); us-east-1 $0.0208; a 2021 table lists $0.024 for a region not named (eu-central-1's figure), so not confirmed"),
+            "t3.medium": recalled(0.0456, "instance-hour (Linux)", "eu-west-1 page as recalled; us-east-1 $0.0416"),
+            "t3.large": recalled(0.0912, "instance-hour (Linux)", "eu-west-1 page as recalled; us-east-1 $0.0832"),
+            "t4g.micro": recalled(0.0092, "instance-hour (Linux)", "eu-west-1 page as recalled; us-east-1 $0.0084"),
+            "t4g.small": recalled(0.0184, "instance-hour (Linux)", "eu-west-1 page as recalled; us-east-1 $0.0168"),
+            "t4g.medium": recalled(0.0368, "instance-hour (Linux)", "eu-west-1 page as recalled; us-east-1 $0.0336"),
+            "t4g.large": recalled(0.0736, "instance-hour (Linux)", "eu-west-1 page as recalled; us-east-1 $0.0672"),
+            "m6i.large": recalled(0.107, "instance-hour (Linux)", "eu-west-1 page as recalled; us-east-1 $0.096"),
+            "m6i.xlarge": recalled(0.214, "instance-hour (Linux)", "eu-west-1 page as recalled; us-east-1 $0.192"),
+            "m7g.large": recalled(0.0892, "instance-hour (Linux)", "eu-west-1 page as recalled, least sure of this table; us-east-1 $0.0816"),
+            "m7g.xlarge": recalled(0.1784, "instance-hour (Linux)", "as m7g.large (twice it)"),
+        } as Readonly<Record<string, Price>>,
+        ebsGp3GbMonth: recalled(0.088, "GB-month (EBS gp3)", "eu-west-1 page as recalled; us-east-1 $0.08; baseline 3,000 IOPS / 125 MB/s included"),
         route53ZoneMonth: recalled(0.5, "hosted zone-month (first 25)", "Route 53 list price (global); not confirmed on 2026-11-23"),
         s3StandardGbMonth: recalled(0.023, "GB-month (S3 Standard, first 50 TB)"),
         /** RDS for PostgreSQL, Single-AZ instance-hour; Multi-AZ (one standby) is twice this. */
