@@ -225,7 +225,10 @@ function createGroup(ctx: RuntimeCtx, launchTemplate: aws.ec2.LaunchTemplate, ta
                     minHealthyPercentage: 100,
                     maxHealthyPercentage: 200,
                     instanceWarmup: String(warmup),
-                    autoRollback: true,
+                    // AWS cannot roll back a refresh whose launch template resolves its AMI from an
+                    // SSM parameter (RollbackInstanceRefresh docs): rollback writes the previous AMI
+                    // back and refreshes again (pipeline stage rollback, scripts/rollback.sh --ec2).
+                    autoRollback: false,
                     skipMatching: false,
                     scaleInProtectedInstances: "Refresh",
                     standbyInstances: "Terminate",
