@@ -113,10 +113,10 @@ export function stageline(s: StageSettings): StageOutputs {
         databaseSecretArn: db.connection.secretArn,
         databaseShared: db.connection.shared,
         services: Object.fromEntries(services.map((svc) => [svc.serviceName, svc.outputs])),
-        pipelineName: pipeline?.pipelineName,
+        ...(pipeline ? { pipelineName: pipeline.pipelineName } : {}),
         // Where this stage publishes signed-off releases; the promoting stage (prod) reads it.
         ...(pipeline?.release ? { release: pipeline.release } : {}),
-        deployRoleArn: github?.deployRoleArn,
+        ...(github ? { deployRoleArn: github.deployRoleArn } : {}),
     };
 
     if (db.exports) {
