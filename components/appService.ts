@@ -34,19 +34,19 @@ export const MAINTENANCE_HEADER_TEXT = "maintenance";
 const MAX_RULE_CONDITION_VALUES = 5;
 
 export interface AppServiceArgs {
-    /** The stage the service belongs to. */
+    /** The stage the service belongs to. @default none (required) */
     readonly stage: Stage;
-    /** The service's validated settings (infra/config.ts). */
+    /** The service's validated settings (infra/config.ts). @default none (required) */
     readonly service: ServiceSettings;
-    /** The stage's network, load balancer, cluster, key and alarm topic. */
+    /** The stage's network, load balancer, cluster, key and alarm topic. @default none (required) */
     readonly env: EnvironmentRefs;
-    /** The database the service connects to (owned or prod's, the same shape). */
+    /** The database the service connects to (owned or prod's, the same shape). @default none (required) */
     readonly database: DatabaseConnection;
     /** The uploads bucket the task may read and write. @default none: the task role has no policy */
     readonly uploadsBucketArn?: pulumi.Input<string>;
-    /** Answer the service's listener rule with a fixed 503 maintenance page instead of forwarding. */
+    /** Answer the service's listener rule with a fixed 503 maintenance page instead of forwarding. @default none (required) */
     readonly maintenance: boolean;
-    /** Tags on every resource. */
+    /** Tags on every resource. @default none (required) */
     readonly tags: Tags;
     /** Protect and retain the ECR repository (images are release artifacts). @default stage === "prod" */
     readonly retainImages?: boolean;
@@ -749,13 +749,13 @@ function createInServiceAlarm(ctx: Ctx, group: aws.autoscaling.Group): void {
 // ---------------------------------------------------------------------------------------------
 
 export interface StageDashboardArgs {
-    /** The stage the dashboard shows. */
+    /** The stage the dashboard shows. @default none (required) */
     readonly stage: Stage;
-    /** The stage's environment (region, load balancer, cluster). */
+    /** The stage's environment (region, load balancer, cluster). @default none (required) */
     readonly env: EnvironmentRefs;
-    /** The services to graph, one row each (either runtime). */
+    /** The services to graph, one row each (either runtime). @default none (required) */
     readonly services: readonly AppService<ServiceRuntime>[];
-    /** Tags (CloudWatch dashboards take none; kept for a uniform signature). */
+    /** Tags (CloudWatch dashboards take none; kept for a uniform signature). @default none (required) */
     readonly tags: Tags;
     /** Dashboard name, unique in the account. @default `<project>-<stack>` */
     readonly dashboardName?: string;

@@ -21,13 +21,13 @@ import { cidrOverlaps, parseCidr } from "../infra/cidr";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 
 export interface DatabaseTierArgs {
-    /** The stage this database belongs to (names, messages). */
+    /** The stage this database belongs to (names, messages). @default none (required) */
     readonly stage: Stage;
-    /** Owned or shared, with the owned database's shape. */
+    /** Owned or shared, with the owned database's shape. @default none (required) */
     readonly database: DatabaseSettings;
-    /** The stage's network, KMS key and alarm topic. */
+    /** The stage's network, KMS key and alarm topic. @default none (required) */
     readonly env: EnvironmentRefs;
-    /** Tags on every AWS resource. */
+    /** Tags on every AWS resource. @default none (required) */
     readonly tags: Tags;
     /**
      * RDS instance identifier (the physical name: snapshots and the release pipeline use it).

@@ -32,21 +32,21 @@ import { keepLogs } from "./dataGuard";
 export { RELEASE_OUTPUT, ReleaseLocation } from "./pipeline/release";
 
 export interface DeliveryPipelineArgs {
-    /** The stage this pipeline deploys. */
+    /** The stage this pipeline deploys. @default none (required) */
     readonly stage: Stage;
-    /** The stage's validated pipeline settings (trigger, branch, approvals, backups...). */
+    /** The stage's validated pipeline settings (trigger, branch, approvals, backups...). @default none (required) */
     readonly pipeline: PipelineSettings;
-    /** The stage's environment: KMS key, alarm topic, VPC (for the smoke test), account, region. */
+    /** The stage's environment: KMS key, alarm topic, VPC (for the smoke test), account, region. @default none (required) */
     readonly env: EnvironmentRefs;
-    /** The services the pipeline builds (or promotes) and deploys, either runtime; at least one. */
+    /** The services the pipeline builds (or promotes) and deploys, either runtime; at least one. @default none (required) */
     readonly services: readonly AppService<ServiceRuntime>[];
-    /** The database snapshotted before deploy when `snapshotBeforeDeploy` (staging: prod's). */
+    /** The database snapshotted before deploy when `snapshotBeforeDeploy` (staging: prod's). @default none (required) */
     readonly database: DatabaseConnection;
     /** The stage's uploads bucket name, backed up before deploy. @default undefined (no uploads) */
     readonly uploadsBucketName?: pulumi.Output<string>;
     /** The stage's uploads bucket ARN (scopes the backup's read access). @default undefined */
     readonly uploadsBucketArn?: pulumi.Output<string>;
-    /** Tags on every resource. */
+    /** Tags on every resource. @default none (required) */
     readonly tags: Tags;
 }
 

@@ -19,17 +19,17 @@ import { EnvironmentRefs, Tags } from "./types";
 import { keepData } from "./dataGuard";
 
 export interface EnvironmentArgs {
-    /** The stage this environment belongs to. */
+    /** The stage this environment belongs to. @default none (required) */
     readonly stage: Stage;
-    /** AWS region (names the CloudWatch Logs service principal and the AZs). */
+    /** AWS region (names the CloudWatch Logs service principal and the AZs). @default none (required) */
     readonly region: string;
-    /** VPC block, AZs, NAT layout and flow log retention. */
+    /** VPC block, AZs, NAT layout and flow log retention. @default none (required) */
     readonly network: NetworkSettings;
-    /** Host name, public or internal, TLS, WAF and access log retention of the load balancer. */
+    /** Host name, public or internal, TLS, WAF and access log retention of the load balancer. @default none (required) */
     readonly edge: EdgeSettings;
     /** Who is e-mailed by the stage's alarm topic. @default no subscription */
     readonly alerts: AlertSettings;
-    /** Tags on every resource. */
+    /** Tags on every resource. @default none (required) */
     readonly tags: Tags;
     /**
      * Deletion protection on the load balancer, and keep its access logs when the stack goes.

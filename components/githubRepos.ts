@@ -38,15 +38,15 @@ export const DEPLOY_ROLE_VARIABLE = "AWS_DEPLOY_ROLE_ARN";
 export const PREVIEW_ROLE_VARIABLE = "AWS_PREVIEW_ROLE_ARN";
 
 export interface GitHubReposArgs {
-    /** The stage this stack is; names its GitHub Environment and scopes its deploy role. */
+    /** The stage this stack is; names its GitHub Environment and scopes its deploy role. @default none (required) */
     readonly stage: Stage;
-    /** Validated GitHub settings of the stage (owner, repositories, reviewers, branch). */
+    /** Validated GitHub settings of the stage (owner, repositories, reviewers, branch). @default none (required) */
     readonly github: GitHubSettings;
-    /** AWS region of the stage (deploy role scoping, Actions variable `AWS_REGION`). */
+    /** AWS region of the stage (deploy role scoping, Actions variable `AWS_REGION`). @default none (required) */
     readonly region: string;
-    /** AWS account id (the OIDC provider ARN in stacks that do not own it, policy ARNs). */
+    /** AWS account id (the OIDC provider ARN in stacks that do not own it, policy ARNs). @default none (required) */
     readonly accountId: pulumi.Input<string>;
-    /** Tags on every AWS resource. */
+    /** Tags on every AWS resource. @default none (required) */
     readonly tags: Tags;
     /**
      * Stages whose network resources this stage's deploy also changes (staging peers with prod

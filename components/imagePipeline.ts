@@ -27,15 +27,15 @@ export function installDir(service: string): string {
 }
 
 export interface ImagePipelineArgs {
-    /** The stage whose parameter the pipeline writes. */
+    /** The stage whose parameter the pipeline writes. @default none (required) */
     readonly stage: Stage;
-    /** The EC2 service's validated settings (instance type, root volume, parent image). */
+    /** The EC2 service's validated settings (instance type, root volume, parent image). @default none (required) */
     readonly service: ServiceSettings;
-    /** The stage's network (workload subnets), key and VPC. */
+    /** The stage's network (workload subnets), key and VPC. @default none (required) */
     readonly env: EnvironmentRefs;
-    /** The SSM parameter the distribution writes the new AMI id into (the stack creates it). */
+    /** The SSM parameter the distribution writes the new AMI id into (the stack creates it). @default none (required) */
     readonly amiParameterName: pulumi.Input<string>;
-    /** Tags on every resource and on the AMIs it builds. */
+    /** Tags on every resource and on the AMIs it builds. @default none (required) */
     readonly tags: Tags;
     /** Protect and retain the package bucket (packages are release artifacts). @default stage === "prod" */
     readonly retainPackages?: boolean;

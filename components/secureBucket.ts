@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { Tags } from "./types";
 
 export interface SecureBucketArgs {
-    /** What the bucket holds, in words (its description tag). */
+    /** What the bucket holds, in words (its description tag). @default none (required) */
     readonly purpose: string;
     /**
      * KMS key for SSE-KMS. Leave unset for SSE-S3 (AES256), which ALB access logs require.
