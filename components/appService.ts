@@ -20,6 +20,7 @@ import { ServiceRuntime, ServiceSettings, Stage } from "../infra/settings";
 import { createEc2Runtime, Ec2Runtime, validateEc2Service } from "./ec2Runtime";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import { keepLogs } from "./dataGuard";
+import { grantUploads } from "./uploadsAccess";
 
 /** CPU architecture of every task: CodeBuild's standard Linux images build x86_64 images. */
 export const CPU_ARCHITECTURE = "X86_64";
@@ -410,23 +411,7 @@ function createRoles(ctx: Ctx, repo: aws.ecr.Repository, logGroup: aws.cloudwatc
         { description: `The ${name} application itself: only what its code calls`, assumeRolePolicy: trust, tags: ctx.tags },
         { parent },
     );
-    if (args.uploadsBucketArn !== undefined) {
-        new aws.iam.RolePolicy(
-            `${name}-task-uploads`,
-            {
-                role: task.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        { Sid: "ReadWriteUploads", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: pulumi.interpolate`${args.uploadsBucketArn}/*` },
-                        // The uploads bucket encrypts with the stage key.
-                        { Sid: "UseStageKeyForUploads", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.env.kmsKeyArn },
-                    ],
-                }),
-            },
-            { parent },
-        );
-    }
+    if (args.uploadsBucketArn !== undefined) grantUploads(`${name}-task-uploads`, task, args.uploadsBucketArn, args.env.kmsKeyArn, parent);
     return { execution, task };
 }
 

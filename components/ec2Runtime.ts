@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceSettings } from "../infra/settings";
 import type { AppServiceArgs } from "./appService";
 import { ImagePipeline } from "./imagePipeline";
+import { grantUploads } from "./uploadsAccess";
 import { Tags } from "./types";
 
 /** Metrics the group publishes (GroupInServiceInstances feeds the capacity alarm). */
@@ -133,22 +134,7 @@ function createInstanceRole(ctx: RuntimeCtx, logGroup: aws.cloudwatch.LogGroup):
         },
         { parent },
     );
-    if (args.uploadsBucketArn !== undefined) {
-        new aws.iam.RolePolicy(
-            `${name}-instance-uploads`,
-            {
-                role: role.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        { Sid: "ReadWriteUploads", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: pulumi.interpolate`${args.uploadsBucketArn}/*` },
-                        { Sid: "UseStageKeyForUploads", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.env.kmsKeyArn },
-                    ],
-                }),
-            },
-            { parent },
-        );
-    }
+    if (args.uploadsBucketArn !== undefined) grantUploads(`${name}-instance-uploads`, role, args.uploadsBucketArn, args.env.kmsKeyArn, parent);
     return role;
 }
 
