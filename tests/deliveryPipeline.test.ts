@@ -12,21 +12,8 @@ import { ofType, PlannedResource, planStack, planStackFile, prodFixtureOutputs, 
 import { BUILDSPEC_DIR, validatePipelineArgs } from "../components/deliveryPipeline";
 import { RELEASE_OBJECT_KEY } from "../components/pipeline/release";
 import { PipelineSettings } from "../infra/settings";
+import { Action, Stage } from "./fixtures/shapes";
 
-interface Action {
-    name: string;
-    category: string;
-    provider: string;
-    runOrder?: number;
-    inputArtifacts?: string[];
-    outputArtifacts?: string[];
-    configuration: Record<string, string>;
-}
-interface Stage {
-    name: string;
-    actions: Action[];
-    onFailure?: { result: string };
-}
 interface PipelineInputs {
     pipelineType: string;
     stages: Stage[];

@@ -14,21 +14,8 @@ import { loadSettings, loadStackFile, readStackFile } from "../infra/config";
 import { StageSettings } from "../infra/settings";
 import { ofType, PlannedResource, planStack, prodFixtureOutputs, ROOT, stackSettings, StackPlan, stagingFixtureOutputs } from "../tools/harness";
 import { BUILDSPEC_DIR } from "../components/deliveryPipeline";
+import { Action, LEGACY, Stage, WEB } from "./fixtures/shapes";
 
-interface Action {
-    name: string;
-    category: string;
-    provider: string;
-    runOrder?: number;
-    inputArtifacts?: string[];
-    outputArtifacts?: string[];
-    configuration: Record<string, string>;
-}
-interface Stage {
-    name: string;
-    actions: Action[];
-    onFailure?: { result: string };
-}
 interface Statement {
     Sid?: string;
     Action: string | string[];
@@ -36,18 +23,6 @@ interface Statement {
     Condition?: unknown;
 }
 
-const WEB = { name: "web", runtime: "fargate", pathPatterns: ["/*"], priority: 200 };
-const LEGACY = {
-    name: "legacy",
-    runtime: "ec2",
-    pathPatterns: ["/legacy/*"],
-    healthCheckPath: "/legacy/health",
-    priority: 100,
-    initialAmiId: "ami-0123456789abcdef0",
-    minCount: 2,
-    desiredCount: 2,
-    maxCount: 4,
-};
 
 function settingsWith(stack: string, services: unknown[]): StageSettings {
     const raw = { ...readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`)).config, "stageline:services": JSON.stringify(services) };

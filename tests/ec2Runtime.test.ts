@@ -13,19 +13,8 @@ import { ConfigError } from "../infra/errors";
 import { StageSettings } from "../infra/settings";
 import { judgeStack } from "../policy/run";
 import { findResource, ofType, planStack, PlannedResource, ROOT, stackSettings, StackPlan, stagingFixtureOutputs, prodFixtureOutputs } from "../tools/harness";
+import { LEGACY, WEB } from "./fixtures/shapes";
 
-const WEB = { name: "web", runtime: "fargate", pathPatterns: ["/*"], priority: 200 };
-const LEGACY = {
-    name: "legacy",
-    runtime: "ec2",
-    pathPatterns: ["/legacy/*"],
-    healthCheckPath: "/legacy/health",
-    priority: 100,
-    initialAmiId: "ami-0123456789abcdef0",
-    minCount: 2,
-    desiredCount: 2,
-    maxCount: 4,
-};
 
 /** A stack file's config with other services (defaults applied by the real config loader). */
 function rawWith(stack: string, services: unknown[]): Record<string, string> {
