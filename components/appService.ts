@@ -685,48 +685,61 @@ function createLoadBalancerAlarms(ctx: Ctx, targetGroup: aws.lb.TargetGroup): vo
     );
 }
 
-/** Fargate: fewer running tasks than the minimum. */
-function createRunningTasksAlarm(ctx: Ctx, service: aws.ecs.Service): void {
+/** What a capacity alarm counts: the runtime's own "how many are serving" metric. */
+interface CapacityMetric {
+    /** Resource-name suffix (`running-tasks`). */
+    suffix: string;
+    /** What is counted, in words (`running tasks`). */
+    what: string;
+    namespace: string;
+    metricName: string;
+    dimensions: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * Fewer serving units than the service's minimum: running tasks (Fargate) or InService instances
+ * (EC2). No data means nothing reports: that is the outage this alarm is for.
+ */
+function createCapacityAlarm(ctx: Ctx, m: CapacityMetric): void {
     const { name, args, parent } = ctx;
     const s = args.service;
     new aws.cloudwatch.MetricAlarm(
-        `${name}-running-tasks`,
+        `${name}-${m.suffix}`,
         {
             ...alarmCommon(ctx),
-            alarmDescription: `${name}: fewer than ${s.minCount} running tasks`,
-            namespace: "ECS/ContainerInsights",
-            metricName: "RunningTaskCount",
-            dimensions: { ClusterName: args.env.clusterName, ServiceName: service.name },
+            alarmDescription: `${name}: fewer than ${s.minCount} ${m.what}`,
+            namespace: m.namespace,
+            metricName: m.metricName,
+            dimensions: m.dimensions,
             statistic: "Minimum",
             comparisonOperator: "LessThanThreshold",
             threshold: Math.max(s.minCount, 1),
-            // No data means no tasks reporting: that is the outage this alarm is for.
             treatMissingData: "breaching",
         },
         { parent },
     );
 }
 
+/** Fargate: fewer running tasks than the minimum (Container Insights). */
+function createRunningTasksAlarm(ctx: Ctx, service: aws.ecs.Service): void {
+    createCapacityAlarm(ctx, {
+        suffix: "running-tasks",
+        what: "running tasks",
+        namespace: "ECS/ContainerInsights",
+        metricName: "RunningTaskCount",
+        dimensions: { ClusterName: ctx.args.env.clusterName, ServiceName: service.name },
+    });
+}
+
 /** EC2: fewer InService instances than the minimum (the group publishes GroupInServiceInstances). */
 function createInServiceAlarm(ctx: Ctx, group: aws.autoscaling.Group): void {
-    const { name, args, parent } = ctx;
-    const s = args.service;
-    new aws.cloudwatch.MetricAlarm(
-        `${name}-in-service-instances`,
-        {
-            ...alarmCommon(ctx),
-            alarmDescription: `${name}: fewer than ${s.minCount} InService instances`,
-            namespace: "AWS/AutoScaling",
-            metricName: "GroupInServiceInstances",
-            dimensions: { AutoScalingGroupName: group.name },
-            statistic: "Minimum",
-            comparisonOperator: "LessThanThreshold",
-            threshold: Math.max(s.minCount, 1),
-            // No data means the group reports nothing: treat it as the outage this alarm is for.
-            treatMissingData: "breaching",
-        },
-        { parent },
-    );
+    createCapacityAlarm(ctx, {
+        suffix: "in-service-instances",
+        what: "InService instances",
+        namespace: "AWS/AutoScaling",
+        metricName: "GroupInServiceInstances",
+        dimensions: { AutoScalingGroupName: group.name },
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
