@@ -2,7 +2,10 @@
  * The load test of a release (docs/pipeline.md "Load test"), and prod's gate on its result.
  *
  *   staging  Deploy stage: Deploy → SmokeTest → LoadTest → SignOff (onFailure ROLLBACK): a
- *            breach fails the stage, which rolls back as for a rejected sign-off. The summary
+ *            breach fails the stage, which rolls back as for a rejected sign-off (to the last
+ *            execution that succeeded in this pipeline structure version:
+ *            https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback-auto.html).
+ *            The summary
  *            goes to the release report (s3://<artifacts>/reports/<execution>/loadtest.json), the
  *            release notes (NOTES.md) and, through the publish step, release.json `.loadTest`.
  *   prod     Promote refuses a release whose release.json has no passing `.loadTest`.
@@ -99,9 +102,12 @@ export interface LoadTestProjectSpec {
 /**
  * The LoadTest CodeBuild step. Its role gets, besides the logs, artifact bucket and stage key
  * every step has: reading the load tool's objects, and the GitHub connection (its input is the
- * source clone: the scenario files in `loadtest/`). It runs inside the stage's VPC: its requests
- * leave through the stage's NAT gateway, one known address the WAF budget is sized for
- * (infra/loadTestConfig.ts).
+ * source's full clone, CODEBUILD_CLONE_REF, for the scenario files in `loadtest/`; a build
+ * reading such an artifact uses the connection:
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html).
+ * It runs inside the stage's VPC, so its requests reach the public URL through the Elastic IP of
+ * the subnet's NAT gateway (https://docs.aws.amazon.com/codebuild/latest/userguide/vpc-support.html):
+ * one known address, which the WAF budget of infra/loadTestConfig.ts is sized for.
  */
 export function loadTestProjectSpec(o: {
     settings: LoadTestSettings;
