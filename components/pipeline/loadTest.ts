@@ -67,7 +67,8 @@ export interface PipelineTools {
 export function createPipelineTools(name: string, args: PipelineToolsArgs, parent: pulumi.Resource): PipelineTools {
     const bucket = new SecureBucket(
         `${name}-pipeline-tools`,
-        { purpose: `${args.stage} pipeline tools: scripts the CodeBuild steps download`, kmsKeyArn: args.kmsKeyArn, versioned: true, tags: args.tags },
+        // Prod's keeps the gate a destroy must not silently remove (docs/prod-data.md).
+        { purpose: `${args.stage} pipeline tools: scripts the CodeBuild steps download`, kmsKeyArn: args.kmsKeyArn, versioned: true, retainOnDelete: args.stage === "prod", tags: args.tags },
         { parent },
     );
     const files: Record<string, string> = { ...(args.loadTest ? LOAD_TEST_TOOL_FILES : {}), ...(args.gate ? { "scripts/require-load-test.js": LOAD_TEST_GATE_KEY } : {}) };
