@@ -4,7 +4,7 @@
  *
  *   dev / test   Source(branch push) → Build(+ReleaseNotes) → Deploy → SmokeTest
  *   staging      Source(release-* tag; + schedule) → Build(+ReleaseNotes) → Approve → Snapshot
- *                → Deploy(+SmokeTest +SignOff, onFailure ROLLBACK) → Release(publish for prod)
+ *                → Deploy(+SmokeTest +LoadTest +SignOff, onFailure ROLLBACK) → Release(publish for prod)
  *   prod         Source(staging's approved release.zip, S3) → Approve → Snapshot
  *                → Deploy(Promote digest +SmokeTest +SignOff, onFailure ROLLBACK)
  *
@@ -28,6 +28,7 @@ import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import * as iam from "./pipeline/iam";
 import { readReleaseLocation, RELEASE_OBJECT_KEY, ReleaseLocation } from "./pipeline/release";
 import { keepLogs } from "./dataGuard";
+import { createPipelineTools, gateEnvironment, gateStatement, loadTestProjectSpec, SIGN_OFF_LOAD_TEST } from "./pipeline/loadTest";
 
 export { RELEASE_OUTPUT, ReleaseLocation } from "./pipeline/release";
 
@@ -393,6 +394,15 @@ function snapshotStage(ctx: Ctx, input: string): StageDef {
     return { name: STAGE_NAMES.snapshot, actions };
 }
 
+/** LoadTest: the stage's thresholds against each service's health URL and the repository's scenarios. */
+function loadTestAction(ctx: Ctx, runOrder: number): Action {
+    const { env, pipeline: p, stage, services } = ctx.args;
+    const tools = createPipelineTools(ctx.name, { stage, kmsKeyArn: env.kmsKeyArn, loadTest: true, gate: false, tags: ctx.tags }, ctx.parent);
+    const targets = services.map((s) => ({ name: `health:${s.serviceName}`, url: s.healthCheckUrl }));
+    const spec = loadTestProjectSpec({ settings: p.loadTest, tools, artifactBucket: ctx.artifacts.bucket, connectionArn: p.connectionArn as string, baseUrl: env.url, targets });
+    return codeBuildAction(buildProject(ctx, spec), { name: "LoadTest", inputs: ["source"], outputs: ["loadtest"], runOrder, namespace: "LoadTest", env: { RELEASE_TAG: "#{Notes.RELEASE_TAG}" } });
+}
+
 function smokeStep(ctx: Ctx): BuildStep {
     return buildProject(ctx, {
         key: "smoke-test",
@@ -424,8 +434,11 @@ function deployStages(
     const smoke = codeBuildAction(smokeStep(ctx), { name: "SmokeTest", inputs: [imageInput], runOrder: order + 1 });
     const rollback = { result: "ROLLBACK" };
     if (p.signOff && approvalTopic) {
-        const signOff = approvalAction("SignOff", approvalTopic, order + 2, signOffText, ctx.args.env.url);
-        return [{ name: STAGE_NAMES.deploy, actions: [...deploy, smoke, signOff], onFailure: rollback }];
+        // The load test (components/pipeline/loadTest.ts) between smoke test and sign-off: a breach rolls back too.
+        const loadTest = p.loadTest.enabled ? [loadTestAction(ctx, order + 2)] : [];
+        const text = loadTest.length > 0 ? pulumi.interpolate`${signOffText}${SIGN_OFF_LOAD_TEST}` : signOffText;
+        const signOff = approvalAction("SignOff", approvalTopic, order + 2 + loadTest.length, text, ctx.args.env.url);
+        return [{ name: STAGE_NAMES.deploy, actions: [...deploy, smoke, ...loadTest, signOff], onFailure: rollback }];
     }
     return [
         { name: STAGE_NAMES.deploy, actions: deploy, onFailure: rollback },
@@ -626,7 +639,7 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, release
                 codeBuildAction(publish, {
                     name: "PublishForPromotion",
                     // With EC2 services the report's release.json also names the approved AMIs.
-                    inputs: ["build", "notes", ...(instances.length > 0 ? ["report"] : [])],
+                    inputs: ["build", "notes", ...(instances.length > 0 ? ["report"] : []), ...(p.loadTest.enabled ? ["loadtest"] : [])],
                     env: { RELEASE_TAG: "#{Notes.RELEASE_TAG}" },
                 }),
             ],
@@ -675,6 +688,8 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
     };
     // Staging's AMIs are encrypted with its key (the release bucket's); prod's copies with prod's.
     const sourceKey = pulumi.all([release.kmsKeyArn, env.kmsKeyArn]).apply(([k, own]) => k ?? own);
+    // Prod promotes only a release whose load test passed (scripts/require-load-test.js, run by promote.yml).
+    const tools = createPipelineTools(ctx.name, { stage: ctx.args.stage, kmsKeyArn: env.kmsKeyArn, loadTest: false, gate: true, tags: ctx.tags }, ctx.parent);
     const promote = buildProject(ctx, {
         key: "promote",
         description: instances.length > 0 ? "copy the image digests and AMIs staging approved into prod's own" : "copy the image digests staging approved into prod's repositories",
@@ -682,12 +697,14 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
         statements: [
             ...(containers.length > 0 ? [iam.ecrLoginStatement(), iam.ecrPullStatement(sourceRepos), iam.ecrPushStatement(containers.map((s) => s.repositoryArn))] : []),
             ...(instances.length > 0 ? iam.amiCopyStatements(env.region, env.accountId, sourceKey, env.kmsKeyArn) : []),
+            gateStatement(tools),
         ],
         environment: {
             TARGETS: pulumi.jsonStringify(containers.map((s) => ({ name: s.serviceName, repositoryUrl: s.repositoryUrl, containerName: s.containerName }))),
             ECR_REGISTRY: pulumi.interpolate`${env.accountId}.dkr.ecr.${env.region}.amazonaws.com`,
             AMI_TARGETS: JSON.stringify(instances.map((s) => ({ name: s.serviceName }))),
             COPY_KMS_KEY_ARN: env.kmsKeyArn,
+            ...gateEnvironment(tools),
         },
         privileged: containers.length > 0,
         timeoutMinutes: instances.length > 0 ? Math.max(p.buildTimeoutMinutes, BAKE_TIMEOUT_MINUTES) : undefined,

@@ -25,6 +25,7 @@ import {
     EdgeSettings,
 } from "./settings";
 import { cidrOverlaps, parseCidr } from "./cidr";
+import { loadTestProblems, loadTestShape, resolveLoadTest } from "./loadTestConfig";
 
 export const NS = "stageline";
 
@@ -150,6 +151,7 @@ const pipelineShape = z.strictObject({
     buildTimeoutMinutes: int(5, 480),
     logRetentionDays: int(1, 3653),
     artifactRetentionDays: int(1, 3650),
+    loadTest: loadTestShape.partial(),
 });
 
 const repositoryShape = z.strictObject({
@@ -273,6 +275,8 @@ const BASE_PIPELINE: StageDefaults["pipeline"] = {
     buildTimeoutMinutes: 30,
     logRetentionDays: 30,
     artifactRetentionDays: 30,
+    // Sized for staging (docs/pipeline.md "Load test"): 20/s for 60 s is 1,200 requests, under 80 % of the WAF's 2,000 per 5 minutes.
+    loadTest: { enabled: false, durationSeconds: 60, connections: 10, ratePerSecond: 20, p95Ms: 1000, p99Ms: 2000, maxErrorRate: 0.01 },
 };
 
 const BASE_GITHUB: StageDefaults["github"] = {
@@ -344,6 +348,7 @@ export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
             signOff: true,
             logRetentionDays: 90,
             artifactRetentionDays: 90,
+            loadTest: { ...BASE_PIPELINE.loadTest, enabled: true },
         },
         github: { ...BASE_GITHUB, deployBranch: "main" },
     },
@@ -619,7 +624,7 @@ function allowedKeysAt(top: keyof typeof TOP_LEVEL, p: readonly PropertyKey[]): 
         edge: edgeShape,
         database: databaseShape,
         services: serviceShape,
-        pipeline: pipelineShape,
+        pipeline: p.includes("loadTest") ? loadTestShape : pipelineShape,
         github: p.includes("repositories") ? repositoryShape : githubShape,
         alerts: z.object({ email: z.string() }),
         uploads: z.object({ enabled: z.boolean() }),
@@ -859,7 +864,9 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
         repository: p.repository ?? `${c.github?.owner ?? "acme"}/app`,
         schedule: p.schedule === null ? undefined : (p.schedule ?? d.pipeline.schedule),
         approverEmails: p.approverEmails ?? d.pipeline.approverEmails,
+        loadTest: resolveLoadTest(d.pipeline.loadTest, p.loadTest),
     } as PipelineSettings;
+    problems.push(...loadTestProblems(stage, pipeline, edge));
     if (pipeline.enabled && pipeline.trigger !== "promote" && pipeline.connectionArn === undefined) {
         problems.push({ key: k("pipeline.connectionArn"), given: "(missing)", allowed: "the ARN of an authorised CodeConnections GitHub connection (see README: one-time setup), or pipeline.enabled: false" });
     }

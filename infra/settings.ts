@@ -175,6 +175,26 @@ export interface PipelineSettings {
     readonly buildTimeoutMinutes: number;
     readonly logRetentionDays: number;
     readonly artifactRetentionDays: number;
+    /** The load test after deploy and smoke test, before sign-off (staging; docs/pipeline.md "Load test"). */
+    readonly loadTest: LoadTestSettings;
+}
+
+/** Thresholds of the LoadTest step (scripts/loadtest.js); every target must meet each one. */
+export interface LoadTestSettings {
+    /** Run the step (it needs signOff: a breach rolls the stage back like a rejected sign-off). */
+    readonly enabled: boolean;
+    /** Seconds of load for the whole run, shared by the targets one after another. */
+    readonly durationSeconds: number;
+    /** Concurrent connections (at most ratePerSecond). */
+    readonly connections: number;
+    /** Requests per second over all connections; the run sends at most ratePerSecond × durationSeconds. */
+    readonly ratePerSecond: number;
+    /** Highest allowed 95th-percentile latency, milliseconds. */
+    readonly p95Ms: number;
+    /** Highest allowed 99th-percentile latency, milliseconds. */
+    readonly p99Ms: number;
+    /** Highest allowed share of failed requests (non-2xx, connection errors, timeouts), 0..1. */
+    readonly maxErrorRate: number;
 }
 
 export type RepositoryKind = "software" | "image" | "infrastructure" | "devops" | "mobile";

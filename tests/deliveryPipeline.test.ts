@@ -79,9 +79,9 @@ describe("DeliveryPipeline", () => {
         it("GIVEN dev and test WHEN planned THEN Source → Build → Deploy → SmokeTest, no approval", () => {
             for (const s of ["dev", "test"]) assert.deepEqual(stageNames(plans[s]), ["Source", "Build", "Deploy", "SmokeTest"], s);
         });
-        it("GIVEN staging THEN Source → Build → Approve → Snapshot → Deploy (+smoke +sign-off) → Release", () => {
+        it("GIVEN staging THEN Source → Build → Approve → Snapshot → Deploy (+smoke +load test +sign-off) → Release", () => {
             assert.deepEqual(stageNames(plans.staging), ["Source", "Build", "Approve", "Snapshot", "Deploy", "Release"]);
-            assert.deepEqual(stage(plans.staging, "Deploy").actions.map((a) => a.name), ["Deploy-web", "SmokeTest", "SignOff"]);
+            assert.deepEqual(stage(plans.staging, "Deploy").actions.map((a) => a.name), ["Deploy-web", "SmokeTest", "LoadTest", "SignOff"]);
         });
         it("GIVEN prod THEN Source (promote) → Approve → Snapshot → Deploy (promote digest +smoke +sign-off), and no Build", () => {
             assert.deepEqual(stageNames(plans.prod), ["Source", "Approve", "Snapshot", "Deploy"]);
@@ -168,7 +168,7 @@ describe("DeliveryPipeline", () => {
         });
         it("GIVEN staging THEN after sign-off it publishes its image digests to the location it exports", () => {
             const publish = stage(plans.staging, "Release").actions[0];
-            assert.deepEqual(publish.inputArtifacts, ["build", "notes"]);
+            assert.deepEqual(publish.inputArtifacts, ["build", "notes", "loadtest"]);
             const env = projectEnv(projectOf(plans.staging, publish));
             const release = plans.staging.outputs.release as { bucket: string; objectKey: string; repositoryArns: Record<string, string> };
             assert.equal(env.RELEASE_BUCKET, release.bucket);
@@ -428,6 +428,7 @@ describe("DeliveryPipeline", () => {
                 "build.yml",
                 "db-snapshot.yml",
                 "instance-refresh.yml",
+                "load-test.yml",
                 "package.yml",
                 "promote.yml",
                 "publish-release.yml",

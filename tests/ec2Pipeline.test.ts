@@ -157,11 +157,11 @@ describe("DeliveryPipeline for EC2 services", () => {
     describe("GIVEN staging with an EC2 service", () => {
         it("THEN the report comes before the approval, the refresh inside the signed-off Deploy", () => {
             assert.deepEqual(stageNames(staging), ["Source", "Build", "Bake", "Report", "Approve", "Snapshot", "Deploy", "Release"]);
-            assert.deepEqual(stage(staging, "Deploy").actions.map((a) => a.name), ["Deploy-web", "Refresh-legacy", "SmokeTest", "SignOff"]);
+            assert.deepEqual(stage(staging, "Deploy").actions.map((a) => a.name), ["Deploy-web", "Refresh-legacy", "SmokeTest", "LoadTest", "SignOff"]);
             assert.match(String(action(staging, "Approve").configuration.CustomData), /#\{Report\.REPORT_URI\}/);
         });
         it("THEN the published release carries the approved AMIs (the report's release.json)", () => {
-            assert.deepEqual(action(staging, "PublishForPromotion").inputArtifacts, ["build", "notes", "report"]);
+            assert.deepEqual(action(staging, "PublishForPromotion").inputArtifacts, ["build", "notes", "report", "loadtest"]);
         });
     });
 

@@ -90,6 +90,7 @@ const FREE: [RegExp, string][] = [
     [/^aws:rds\/(subnetGroup|parameterGroup):/, "RDS configuration: no charge"],
     [/^aws:s3\/bucket(OwnershipControls|PublicAccessBlock|Versioning|ServerSideEncryptionConfiguration|LifecycleConfiguration|Policy):/, "bucket setting: no charge"],
     [/^aws:kms\/alias:/, "KMS alias: no charge"],
+    [/^aws:s3\/bucketObjectv2:/, "pipeline script object: a few KB, within its bucket's storage"],
     [/^aws:ecs\/cluster:/, "ECS cluster: no charge (tasks are priced on their service)"],
     [/^aws:ecs\/taskDefinition:/, "task definition: no charge (running tasks are priced on their service)"],
     [/^aws:lb\/(targetGroup|listener|listenerRule):/, "load balancer part: priced on the load balancer"],

@@ -1035,6 +1035,7 @@ export const FOLDS: Readonly<Record<string, FoldMapping>> = {
 export const NOT_VALIDATED: Readonly<Record<string, string>> = {
     "aws:acm/certificateValidation:CertificateValidation": "no CloudFormation resource: AWS::CertificateManager::Certificate waits for DNS validation itself",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "no CloudFormation resource: CloudFormation cannot adopt a VPC's default security group",
+    "aws:s3/bucketObjectv2:BucketObjectv2": "no CloudFormation resource: CloudFormation has no S3 object type (the pipeline-tools scripts)",
     "aws:kms/grant:Grant": "no CloudFormation resource: KMS grants are made through the API only (a template would use the key policy instead)",
 };
 
