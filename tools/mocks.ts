@@ -130,7 +130,8 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
             break;
         case "aws:ecs/service:Service":
             s.name = physical;
-            s.id = arn("ecs", r, `service/${physical}`);
+            // The long ARN format AWS uses since 2021: service/<cluster>/<service>.
+            s.id = arn("ecs", r, `service/${String(inputs.cluster ?? "default").split("/").pop()}/${physical}`);
             s.arn = s.id;
             return { id: s.id as string, state: s };
         case "aws:ecs/taskDefinition:TaskDefinition":
@@ -182,6 +183,10 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
             break;
         case "aws:cloudwatch/dashboard:Dashboard":
             s.dashboardArn = arn("cloudwatch", "", `dashboard/${inputs.dashboardName ?? physical}`, true);
+            break;
+        case "aws:codestarnotifications/notificationRule:NotificationRule":
+            // The IAM service prefix is codestar-notifications; the rule's id is AWS's, not its name.
+            s.arn = arn("codestar-notifications", r, `notificationrule/${hexId(name, 40)}`);
             break;
         case "aws:cloudwatch/eventRule:EventRule":
             s.arn = arn("events", r, `rule/${physical}`);

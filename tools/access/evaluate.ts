@@ -8,7 +8,7 @@
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { MOCK_ACCOUNT } from "../mocks";
-import { AccessModel, Principal } from "./model";
+import { AccessModel, Principal, defaultKeyPolicy as accountKeyPolicy } from "./model";
 
 /** One API call a job makes (or must never make). */
 export interface Call {
@@ -54,8 +54,15 @@ function accountOf(resource: string): string {
 }
 
 /** Evaluates a call the principal makes with its identity policies and the applicable resource policy. */
-export async function evaluateCall(model: AccessModel, principal: Principal, call: Call, region: string): Promise<Evaluation> {
-    const rp = call.resource === "*" ? undefined : model.resourcePolicies.find((r) => r.covers(call.resource));
+export async function evaluateCall(model: AccessModel, principal: Principal, call: Call, region: string, others: AccessModel[] = []): Promise<Evaluation> {
+    // The four stacks share one account: prod's key or secret governs staging's call on it.
+    const rp =
+        call.resource === "*"
+            ? undefined
+            : ([model, ...others].flatMap((m) => m.resourcePolicies).find((r) => r.covers(call.resource)) ??
+              // A key no planned stack owns (a StackReference fixture's): its stack's key policy lets
+              // the account's IAM policies decide, as every key policy here does.
+              (/^arn:aws:kms:[^:]+:\d{12}:key\//.test(call.resource) ? { source: "account key policy (key of another stack)", covers: () => true, policy: accountKeyPolicy(call.resource) } : undefined));
     const result = await runSimulation(
         {
             request: {
@@ -102,7 +109,8 @@ export async function evaluateTrust(principal: Principal, who: Assumer): Promise
                 principal: web ? `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${who.federated}` : who.service,
                 action: web ? "sts:AssumeRoleWithWebIdentity" : "sts:AssumeRole",
                 resource: { resource: principal.arn, accountId: MOCK_ACCOUNT },
-                contextVariables: web ? { [`${who.federated}:sub`]: who.sub, [`${who.federated}:aud`]: who.aud ?? "sts.amazonaws.com" } : {},
+                // A service assuming a role for this account names it (the confused-deputy guard).
+                contextVariables: { "aws:SourceAccount": MOCK_ACCOUNT },
             },
             identityPolicies: [],
             serviceControlPolicies: [],

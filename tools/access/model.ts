@@ -114,7 +114,7 @@ export function accessModel(plan: StackPlan): AccessModel {
 }
 
 /** https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html */
-function defaultKeyPolicy(keyArn: string): PolicyDoc {
+export function defaultKeyPolicy(keyArn: string): PolicyDoc {
     const account = keyArn.split(":")[4];
     return { Version: "2012-10-17", Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] };
 }
