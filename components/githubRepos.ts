@@ -332,7 +332,8 @@ function createDeployRole(ctx: Ctx, providerArn: pulumi.Input<string>): aws.iam.
             roleName,
             policyNamePrefix: `${roleName}-`,
             recordNames: args.hostname ? [args.hostname] : [],
-            dashboardNames: [`${pulumi.getProject()}-${args.stage}`],
+            // AppService names the stage dashboard `<project>-<stack>` (the stack may be `prod-eu`).
+            dashboardNames: [`${pulumi.getProject()}-${pulumi.getStack()}`],
         }),
     );
     for (const group of ["read", "create", "manage", "named"] as const) {

@@ -8,7 +8,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { StackPlan } from "../tools/harness";
-import { Matrix, MatrixRow, STACKS, computeMatrix, planAllStacks, unknownActions } from "../tools/access/matrix";
+import { EC2_VARIANT, Matrix, MatrixRow, STACKS, computeMatrix, planAllStacks, unknownActions } from "../tools/access/matrix";
 import { ACCESS_DOC, renderAccessDoc } from "../tools/access/doc";
 
 function show(rows: MatrixRow[]): string {
@@ -52,7 +52,7 @@ describe("IAM access matrix (iam-simulate on the planned policies)", function ()
         assert.deepEqual((await computeMatrix([dev])).undeclared, ["dev: dev-mystery-role (role dev-mystery-role-0a1b2c3)"]);
     });
 
-    for (const stack of STACKS) {
+    for (const stack of [...STACKS, EC2_VARIANT]) {
         it(`${stack}: each role may be assumed by its service or GitHub environment, and by nothing else`, () => {
             allowed(m.rows.filter((r) => r.stack === stack && r.kind === "trust"));
         });
@@ -78,6 +78,10 @@ describe("IAM access matrix (iam-simulate on the planned policies)", function ()
             allowed(row("staging", /^staging-db-snapshot-role$/, "codeconnections:UseConnection"));
             assert.equal(m.rows.filter((r) => r.stack === "prod" && r.principal === "prod-db-snapshot-role" && r.action.endsWith(":UseConnection")).length, 0);
         });
+        it("with an EC2 service and uploads, the package and uploads-backup builds may UseConnection too", () => {
+            allowed(row(EC2_VARIANT, /^staging-(package|uploads-backup|db-snapshot)-role$/, "codeconnections:UseConnection"));
+            assert.equal(row(EC2_VARIANT, /^staging-(package|uploads-backup|db-snapshot)-role$/, "codeconnections:UseConnection").length, 3);
+        });
     });
 
     describe("finding 4: the pipeline role makes the ECS deploy action's calls", () => {
@@ -89,8 +93,8 @@ describe("IAM access matrix (iam-simulate on the planned policies)", function ()
     });
 
     describe("finding 5: the GitHub deploy role can do what deploy.yml asks", () => {
-        it("each stage puts its dashboard stageline-<stack>", () => {
-            for (const stack of STACKS) allowed(row(stack, /-deploy-role$/, "cloudwatch:PutDashboard", (r) => r.resource.endsWith(`dashboard/stageline-${stack}`)));
+        it("each stack puts its dashboard stageline-<stack>, also when the stack is not named after its stage", () => {
+            for (const stack of [...STACKS, EC2_VARIANT]) allowed(row(stack, /-deploy-role$/, "cloudwatch:PutDashboard", (r) => r.resource.endsWith(`dashboard/stageline-${stack}`)));
         });
         it("each stage creates and manages its pipeline's notification rule", () => {
             for (const stack of STACKS) allowed(["CreateNotificationRule", "UpdateNotificationRule", "DeleteNotificationRule", "DescribeNotificationRule"].flatMap((a) => row(stack, /-deploy-role$/, `codestar-notifications:${a}`)));

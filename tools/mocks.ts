@@ -243,7 +243,8 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
         case "aws:imagebuilder/component:Component":
         case "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration":
         case "aws:imagebuilder/distributionConfiguration:DistributionConfiguration":
-            s.arn = arn("imagebuilder", r, `${typeName(type).replace(/^./, (c) => c.toLowerCase())}/${physical}`);
+            // Image Builder ARNs name the type in kebab case: image-pipeline/<name>, image-recipe/<name>/<version>.
+            s.arn = arn("imagebuilder", r, `${typeName(type).replace(/[A-Z]/g, (c, i: number) => (i > 0 ? "-" : "") + c.toLowerCase())}/${physical}`);
             break;
         case "aws:ec2/launchTemplate:LaunchTemplate":
             // A new template is version 1 (the group launches from latestVersion).

