@@ -909,7 +909,11 @@ function dnsRecordStatements(names: readonly string[]): PolicyStatement[] {
             Effect: "Allow",
             Action: ["route53:ChangeResourceRecordSets"],
             Resource: ["arn:aws:route53:::hostedzone/*"],
-            Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": normal.flatMap((n) => [n, `*.${n}`]) } },
+            // ForAllValues holds for a request without names: Null=false requires them.
+            Condition: {
+                "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": normal.flatMap((n) => [n, `*.${n}`]) },
+                Null: { "route53:ChangeResourceRecordSetsNormalizedRecordNames": "false" },
+            },
         },
     ];
 }
