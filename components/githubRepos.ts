@@ -822,7 +822,7 @@ export function deployPolicyDocuments(p: DeployPolicyInput): Record<"read" | "cr
         { Sid: "DnsZones", Effect: "Allow", Action: ["route53:ChangeTagsForResource", "route53:AssociateVPCWithHostedZone"], Resource: ["arn:aws:route53:::hostedzone/*"] },
         ...dnsRecordStatements(p.recordNames ?? []),
         // The pipeline's notification rule: created tagged with the stage, changed only when tagged so.
-        // https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html
+        // https://docs.aws.amazon.com/dtconsole/latest/userguide/security_iam_id-based-policy-examples-notifications.html
         {
             Sid: "CreateStageNotificationRules",
             Effect: "Allow",

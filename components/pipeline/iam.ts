@@ -144,7 +144,8 @@ export function vpcStatements(region: string, accountId: pulumi.Input<string>, s
  * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html lists
  * ecs:DescribeServices, DescribeTaskDefinition, DescribeTasks, ListTasks, RegisterTaskDefinition,
  * TagResource, UpdateService and iam:PassRole. Our task definitions are tagged, so registering the
- * action's revision also tags it (ecs:TagResource with ecs:CreateAction = RegisterTaskDefinition).
+ * action's revision also tags it (ecs:TagResource with ecs:CreateAction = RegisterTaskDefinition,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
  */
 export function ecsDeployStatements(serviceArns: Arn[], passRoleArns: Arn[], region?: string, accountId?: pulumi.Input<string>): Statement[] {
     const ecsArn = (res: string) => (region && accountId ? pulumi.interpolate`arn:aws:ecs:${region}:${accountId}:${res}` : "*");

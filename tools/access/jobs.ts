@@ -38,32 +38,33 @@ export interface Job {
 
 const DOC = {
     codebuildRole: "https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-service-role.html",
-    codebuildVpc: "https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-iam-identity-based-access-control.html#customer-managed-policies-example-create-vpc-network-interface",
+    codebuildVpc: "https://docs.aws.amazon.com/codebuild/latest/userguide/enabling-vpc-access-in-projects.html",
     cloneRef: "https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html",
     cdkCloneRef: "https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.pipelines.ConnectionSourceOptions.html",
-    pipelineRole: "https://docs.aws.amazon.com/codepipeline/latest/userguide/security-iam.html#how-to-custom-role",
+    pipelineRole: "https://docs.aws.amazon.com/codepipeline/latest/userguide/how-to-custom-role.html",
     ecsAction: "https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html",
+    ecsTagOnCreate: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html",
     execRole: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
     taskRole: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html",
     flowLogs: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
-    events: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html",
+    events: "https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-trigger-source-schedule.html",
     rdsSnapshot: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html",
     ecrPush: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html",
     rdsMonitoring: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html",
-    backupRole: "https://docs.aws.amazon.com/aws-backup/latest/devguide/iam-service-roles.html",
+    backupRole: "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSBackupServiceRolePolicyForBackup.html",
     githubOidc: "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services",
     ec2TagOnCreate: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html",
     route53Conditions: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html",
-    notifications: "https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html",
+    notifications: "https://docs.aws.amazon.com/dtconsole/latest/userguide/security_iam_id-based-policy-examples-notifications.html",
     dashboards: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html",
     s3Actions: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html",
-    imageBuilderActions: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsimagebuilder.html",
+    imageBuilderActions: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2imagebuilder.html",
     amiParameter: "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-ec2-aliases.html",
-    instanceRefresh: "https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-refresh.html",
-    ssmInstance: "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html",
-    cwAgent: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/create-iam-roles-for-cloudwatch-agent.html",
-    imageBuilderProfile: "https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-builder-setting-up.html",
-    secretsKms: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html",
+    instanceRefresh: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_StartInstanceRefresh.html",
+    ssmInstance: "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html",
+    cwAgent: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html",
+    imageBuilderProfile: "https://docs.aws.amazon.com/imagebuilder/latest/userguide/security-iam-awsmanpol.html",
+    secretsKms: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -216,7 +217,7 @@ export const JOBS: Job[] = [
     {
         role: /^pipeline-role$/,
         purpose: "CodePipeline: artifacts, start builds, ECS deploy, approvals",
-        docs: [DOC.pipelineRole, DOC.ecsAction, DOC.cloneRef],
+        docs: [DOC.pipelineRole, DOC.ecsAction, DOC.ecsTagOnCreate, DOC.cloneRef],
         assumedBy: service("codepipeline.amazonaws.com"),
         calls: (c) => {
             const bucket = artifacts(c);
