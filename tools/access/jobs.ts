@@ -20,6 +20,8 @@ export interface JobContext {
     /** The stage the stack is: resource names, tags and DNS names use it. */
     stage: string;
     region: string;
+    /** The other planned stacks (same account): another stage's real ARNs for the never-calls. */
+    peers: StackPlan[];
 }
 
 export interface Job {
@@ -108,12 +110,28 @@ function cloneCall(c: JobContext): Call {
     return { action: `${connection(c).split(":")[2]}:UseConnection`, resource: connection(c), note: "clone the CODEBUILD_CLONE_REF source" };
 }
 
-/** Calls against another stage's data no stage build may make. */
+/** Another stage's planned resources: prod's for every stage but prod, staging's for prod. */
+function otherStage(c: JobContext): { stage: string; artifacts: string; secret?: string; db?: string } {
+    const stage = c.stage === "prod" ? "staging" : "prod";
+    const plan = c.peers.find((p) => p.settings.stage === stage && p.stack === stage);
+    const bucket = plan && ofType(plan, "aws:s3/bucket:Bucket").find((b) => b.name.includes("pipeline-artifacts"));
+    const db = plan && ofType(plan, "aws:rds/instance:Instance")[0];
+    const secrets = db?.outputs.masterUserSecrets as { secretArn: string }[] | undefined;
+    return {
+        stage,
+        artifacts: String(bucket?.outputs.bucket ?? `${stage}-pipeline-artifacts-0000000`),
+        secret: secrets?.[0]?.secretArn,
+        db: db ? String(db.outputs.arn) : undefined,
+    };
+}
+
+/** Calls against another stage's data no stage build may make (its artifacts, its database secret as planned). */
 function otherStageData(c: JobContext): Call[] {
-    const other = c.stage === "prod" ? "staging" : "prod";
+    const o = otherStage(c);
     return [
-        { action: "s3:GetObject", resource: `arn:aws:s3:::${other}-pipeline-artifacts-0000000/x`, note: `${other}'s artifacts` },
-        { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${c.region}:${acct}:secret:rds!db-${other}-AbCdEf`, note: `${other}'s database secret` },
+        { action: "s3:GetObject", resource: `arn:aws:s3:::${o.artifacts}/x`, note: `${o.stage}'s artifacts` },
+        // A stage on prod's shared database reads prod's secret by design (its execution role's job).
+        ...(o.secret && c.plan.settings.database.mode !== "shared" ? [{ action: "secretsmanager:GetSecretValue", resource: o.secret, note: `${o.stage}'s database secret` }] : []),
     ];
 }
 
@@ -298,7 +316,7 @@ export const JOBS: Job[] = [
         never: (c) =>
             c.stage === "prod" || c.plan.settings.database.mode === "shared"
                 ? [{ action: "secretsmanager:PutSecretValue", resource: dbSecret(c)?.arn ?? `arn:aws:secretsmanager:${c.region}:${acct}:secret:x` }]
-                : [{ action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${c.region}:${acct}:secret:rds!db-4f6c1e2a-7b3d-4c1a-9f0e-2d5b8a6c4e11-AbCdEf`, note: "prod's database secret" }],
+                : otherStageData(c).filter((x) => x.action.startsWith("secretsmanager:")),
     },
     {
         role: /^[a-z0-9-]+-task$/,
@@ -312,7 +330,7 @@ export const JOBS: Job[] = [
                       { action: "s3:PutObject", resource: `arn:aws:s3:::${uploadsBucket(c)}/u/1.png` },
                   ]
                 : [],
-        never: (c) => [{ action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${c.region}:${acct}:secret:rds!db-4f6c1e2a-7b3d-4c1a-9f0e-2d5b8a6c4e11-AbCdEf` }],
+        never: (c) => [...(dbSecret(c) ? [{ action: "secretsmanager:GetSecretValue", resource: dbSecret(c)?.arn as string, note: "the database secret is the execution role's" }] : []), ...otherStageData(c)],
     },
     {
         role: /^db-monitoring$/,
@@ -555,7 +573,7 @@ function deployNever(c: JobContext): Call[] {
         change(["example.com"], "the apex record"),
         change([ownRecordNames(c).find((n) => !n.startsWith("_")) ?? `${c.stage}.example.com`, otherHost], `own and ${other}'s record in one change`),
         { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${acct}:role/${c.stage}-github-deploy`, note: "edit itself" },
-        { action: "rds:DeleteDBInstance", resource: `arn:aws:rds:${c.region}:${acct}:db:${other}-db`, context: { "aws:ResourceTag/stage": other }, note: `${other}'s database` },
+        { action: "rds:DeleteDBInstance", resource: otherStage(c).db ?? `arn:aws:rds:${c.region}:${acct}:db:${other}-db`, context: { "aws:ResourceTag/stage": other }, note: `${other}'s database` },
         ...(c.stage === "prod" ? [] : [{ action: "iam:UpdateAssumeRolePolicy", resource: `arn:aws:iam::${acct}:role/stageline-github-preview`, note: "prod's preview role" }]),
     ];
 }

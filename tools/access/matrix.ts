@@ -82,7 +82,7 @@ export async function computeMatrix(plans: StackPlan[]): Promise<Matrix> {
     const models = plans.map(accessModel);
     for (const [i, plan] of plans.entries()) {
         const model = models[i];
-        const c: JobContext = { plan, stack: plan.stack, stage: plan.settings.stage, region: plan.settings.region };
+        const c: JobContext = { plan, stack: plan.stack, stage: plan.settings.stage, region: plan.settings.region, peers: plans.filter((p) => p !== plan) };
         for (const p of model.principals) {
             const found = jobsFor(p, c.stage);
             const id = `${p.stack}: ${p.resourceName} (role ${p.roleName})`;
