@@ -347,6 +347,12 @@ function ecsDeployActions(services: readonly AppService<"fargate">[], input: str
     }));
 }
 
+/** UseConnection for a build reading the GitHub source, which arrives as a clone reference (see iam.cloneRefStatements). */
+function sourceCloneStatements(ctx: Ctx, inputs: string[]): iam.Statement[] {
+    const p = ctx.args.pipeline;
+    return iam.cloneRefStatements(p.connectionArn, inputs, p.trigger === "promote" ? undefined : "source");
+}
+
 /** Console link to the release notes of this execution in the artifact bucket. */
 function notesLink(ctx: Ctx): pulumi.Output<string> {
     const r = ctx.args.env.region;
@@ -354,14 +360,15 @@ function notesLink(ctx: Ctx): pulumi.Output<string> {
 }
 
 /** The pre-deploy backups: the database snapshot, then the uploads copy (each noted in NOTES.md). */
-function backupSteps(ctx: Ctx): { snapshot: BuildStep; uploads?: BuildStep } {
+function backupSteps(ctx: Ctx, input: string): { snapshot: BuildStep; uploads?: BuildStep } {
     const { env, database, stage } = ctx.args;
+    const clone = sourceCloneStatements(ctx, [input]);
     const prefix = `${stage}-pre-release-`;
     const snapshot = buildProject(ctx, {
         key: "db-snapshot",
         description: "snapshot the database before deploy",
         buildspecFile: "db-snapshot.yml",
-        statements: iam.dbSnapshotStatements(database.instanceArn, iam.snapshotArnPattern(env.region, env.accountId, prefix)),
+        statements: [...iam.dbSnapshotStatements(database.instanceArn, iam.snapshotArnPattern(env.region, env.accountId, prefix)), ...clone],
         environment: { DB_INSTANCE_ID: database.instanceId, SNAPSHOT_PREFIX: prefix, ARTIFACT_BUCKET: ctx.artifacts.bucket },
     });
     if (ctx.args.uploadsBucketArn === undefined || ctx.args.uploadsBucketName === undefined) return { snapshot };
@@ -381,14 +388,14 @@ function backupSteps(ctx: Ctx): { snapshot: BuildStep; uploads?: BuildStep } {
         key: "uploads-backup",
         description: "copy the uploads bucket before deploy",
         buildspecFile: "uploads-backup.yml",
-        statements: iam.uploadsBackupStatements(ctx.args.uploadsBucketArn, backupBucket.arn),
+        statements: [...iam.uploadsBackupStatements(ctx.args.uploadsBucketArn, backupBucket.arn), ...clone],
         environment: { UPLOADS_BUCKET: ctx.args.uploadsBucketName, BACKUP_BUCKET: backupBucket.bucket, ARTIFACT_BUCKET: ctx.artifacts.bucket },
     });
     return { snapshot, uploads };
 }
 
 function snapshotStage(ctx: Ctx, input: string): StageDef {
-    const { snapshot, uploads } = backupSteps(ctx);
+    const { snapshot, uploads } = backupSteps(ctx, input);
     const actions = [codeBuildAction(snapshot, { name: "DatabaseSnapshot", inputs: [input], runOrder: 1, namespace: "Snapshot" })];
     if (uploads) actions.push(codeBuildAction(uploads, { name: "UploadsBackup", inputs: [input], runOrder: 2, namespace: "UploadsBackup" }));
     return { name: STAGE_NAMES.snapshot, actions };
@@ -470,7 +477,7 @@ function packageStep(ctx: Ctx): BuildStep {
         key: "package",
         description: "pack each EC2 service's release.tar.gz and upload it to its package bucket",
         buildspecFile: "package.yml",
-        statements: [iam.packageUploadStatement(ctx.instances.map((s) => pulumi.interpolate`${s.packageBucketArn}/${s.packageKey}`))],
+        statements: [iam.packageUploadStatement(ctx.instances.map((s) => pulumi.interpolate`${s.packageBucketArn}/${s.packageKey}`)), ...sourceCloneStatements(ctx, ["source"])],
         environment: {
             PACKAGES: pulumi.jsonStringify(
                 ctx.instances.map((s) => ({ name: s.serviceName, bucket: s.packageBucketName, key: s.packageKey, dir: serviceDir(ctx, s.serviceName) })),
@@ -743,6 +750,8 @@ function createPipeline(ctx: Ctx, stages: StageDef[], approvalTopic: aws.sns.Top
             ? iam.ecsDeployStatements(
                   ctx.containers.map((s) => s.ecsServiceArn),
                   ctx.containers.flatMap((s) => [s.taskRoleArn, s.executionRoleArn]),
+                  args.env.region,
+                  args.env.accountId,
               )
             : []),
     ];

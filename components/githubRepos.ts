@@ -59,6 +59,12 @@ export interface GitHubReposArgs {
      * @default templates/release-label-check.yml
      */
     readonly releaseWorkflowFile?: string;
+    /**
+     * The DNS name the stage serves (`staging.example.com`): the only record names (it and names
+     * under it, such as the certificate's validation record) its deploy role may change.
+     * @default none — the deploy role may change no DNS record
+     */
+    readonly hostname?: string;
 }
 
 /** What a stage's GitHub Environment accepts and which identity it deploys as. */
@@ -325,6 +331,9 @@ function createDeployRole(ctx: Ctx, providerArn: pulumi.Input<string>): aws.iam.
             manageOidcProvider: g.manageOrgResources,
             roleName,
             policyNamePrefix: `${roleName}-`,
+            recordNames: args.hostname ? [args.hostname] : [],
+            // AppService names the stage dashboard `<project>-<stack>` (the stack may be `prod-eu`).
+            dashboardNames: [`${pulumi.getProject()}-${pulumi.getStack()}`],
         }),
     );
     for (const group of ["read", "create", "manage", "named"] as const) {
@@ -450,6 +459,10 @@ export interface DeployPolicyInput {
     readonly roleName: string;
     /** Physical name prefix of the deploy role's own policies (denied self-edits). */
     readonly policyNamePrefix: string;
+    /** DNS names (and names under them) the stage's records use. @default [] — no record changes */
+    readonly recordNames?: readonly string[];
+    /** CloudWatch dashboards the stage owns besides `<stage>*` (AppService names it `<project>-<stack>`). @default [] */
+    readonly dashboardNames?: readonly string[];
 }
 
 export const OIDC_HOST = "token.actions.githubusercontent.com";
@@ -526,6 +539,8 @@ const READ_ACTIONS = [
     "autoscaling:Describe*",
     "codeconnections:GetConnection",
     "codestar-connections:GetConnection",
+    "codestar-notifications:DescribeNotificationRule",
+    "codestar-notifications:ListTagsForResource",
 ];
 
 /** Create actions: allowed only when the request tags the resource with the stage. */
@@ -773,14 +788,15 @@ export function deployPolicyDocuments(p: DeployPolicyInput): Record<"read" | "cr
             Sid: "StageRolesAndPolicies",
             Effect: "Allow",
             Action: ["iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
-            Resource: [iam(`role/${p.stage}-*`), iam(`policy/${p.stage}-*`)],
+            // The org-owning stack (prod) also owns the pull-request preview role and its policy.
+            Resource: [iam(`role/${p.stage}-*`), iam(`policy/${p.stage}-*`), ...(p.manageOidcProvider ? [iam(`role/${PREVIEW_ROLE_NAME}`), iam(`policy/${PREVIEW_ROLE_NAME}-*`)] : [])],
         },
         {
             Sid: "AttachOnlyStageOrServicePolicies",
             Effect: "Allow",
             Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-            Resource: [iam(`role/${p.stage}-*`)],
-            Condition: { ArnLike: { "iam:PolicyARN": [iam(`policy/${p.stage}-*`), "arn:aws:iam::aws:policy/service-role/*"] } },
+            Resource: [iam(`role/${p.stage}-*`), ...(p.manageOidcProvider ? [iam(`role/${PREVIEW_ROLE_NAME}`)] : [])],
+            Condition: { ArnLike: { "iam:PolicyARN": [iam(`policy/${p.stage}-*`), "arn:aws:iam::aws:policy/service-role/*", ...(p.manageOidcProvider ? [iam(`policy/${PREVIEW_ROLE_NAME}-*`)] : [])] } },
         },
         {
             Sid: "PassStageRolesToServices",
@@ -800,13 +816,26 @@ export function deployPolicyDocuments(p: DeployPolicyInput): Record<"read" | "cr
             Sid: "StageDashboards",
             Effect: "Allow",
             Action: ["cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards"],
-            Resource: [`arn:aws:cloudwatch::${acct}:dashboard/${p.stage}*`],
+            Resource: [`arn:aws:cloudwatch::${acct}:dashboard/${p.stage}*`, ...(p.dashboardNames ?? []).map((d) => `arn:aws:cloudwatch::${acct}:dashboard/${d}`)],
+        },
+        // No stage may delete a hosted zone (a merge into dev must not take the public zone away).
+        { Sid: "DnsZones", Effect: "Allow", Action: ["route53:ChangeTagsForResource", "route53:AssociateVPCWithHostedZone"], Resource: ["arn:aws:route53:::hostedzone/*"] },
+        ...dnsRecordStatements(p.recordNames ?? []),
+        // The pipeline's notification rule: created tagged with the stage, changed only when tagged so.
+        // https://docs.aws.amazon.com/dtconsole/latest/userguide/security_iam_id-based-policy-examples-notifications.html
+        {
+            Sid: "CreateStageNotificationRules",
+            Effect: "Allow",
+            Action: ["codestar-notifications:CreateNotificationRule", "codestar-notifications:TagResource"],
+            Resource: [`arn:aws:codestar-notifications:${p.region}:${acct}:notificationrule/*`],
+            Condition: { StringEquals: { [`aws:RequestTag/${TAG_KEY}`]: p.stage } },
         },
         {
-            Sid: "DnsRecords",
+            Sid: "ManageStageNotificationRules",
             Effect: "Allow",
-            Action: ["route53:ChangeResourceRecordSets", "route53:ChangeTagsForResource", "route53:DeleteHostedZone", "route53:AssociateVPCWithHostedZone"],
-            Resource: ["arn:aws:route53:::hostedzone/*"],
+            Action: ["codestar-notifications:UpdateNotificationRule", "codestar-notifications:DeleteNotificationRule", "codestar-notifications:TagResource", "codestar-notifications:UntagResource", "codestar-notifications:Subscribe", "codestar-notifications:Unsubscribe"],
+            Resource: [`arn:aws:codestar-notifications:${p.region}:${acct}:notificationrule/*`],
+            Condition: { StringEquals: stageTag },
         },
         {
             Sid: "UseGitHubConnection",
@@ -854,7 +883,9 @@ export function deployPolicyDocuments(p: DeployPolicyInput): Record<"read" | "cr
                 Condition: {
                     StringEquals: {
                         [`aws:RequestTag/${TAG_KEY}`]: p.stage,
-                        "ec2:CreateAction": CREATE_ACTIONS.filter((a) => a.startsWith("ec2:")).map((a) => a.slice(4)),
+                        // Security-group rules are tagged by the Authorize call that creates them.
+                        // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html
+                        "ec2:CreateAction": [...CREATE_ACTIONS.filter((a) => a.startsWith("ec2:")).map((a) => a.slice(4)), "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"],
                     },
                 },
             },
@@ -862,6 +893,29 @@ export function deployPolicyDocuments(p: DeployPolicyInput): Record<"read" | "cr
         manage: doc(...manage),
         named: doc(...named),
     };
+}
+
+/**
+ * DNS record changes only for the stage's own names: the names Route 53 normalises (lower case,
+ * no trailing dot) must all be one of the stage's names or under them.
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html
+ */
+function dnsRecordStatements(names: readonly string[]): PolicyStatement[] {
+    if (names.length === 0) return [];
+    const normal = names.map((n) => n.toLowerCase().replace(/\.$/, ""));
+    return [
+        {
+            Sid: "StageDnsRecords",
+            Effect: "Allow",
+            Action: ["route53:ChangeResourceRecordSets"],
+            Resource: ["arn:aws:route53:::hostedzone/*"],
+            // ForAllValues holds for a request without names: Null=false requires them.
+            Condition: {
+                "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": normal.flatMap((n) => [n, `*.${n}`]) },
+                Null: { "route53:ChangeResourceRecordSetsNormalizedRecordNames": "false" },
+            },
+        },
+    ];
 }
 
 /** The role's trust policy: only the stage's GitHub Environment of the infrastructure repository. */

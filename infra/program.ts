@@ -88,6 +88,7 @@ export function stageline(s: StageSettings): StageOutputs {
               accountId: env.refs.accountId,
               // Staging's deploy also adds its routes and database rule to prod's network.
               peerStages: s.database.mode === "shared" ? ["prod"] : [],
+              hostname: s.edge.hostname,
               tags,
           })
         : undefined;

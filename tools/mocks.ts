@@ -130,7 +130,8 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
             break;
         case "aws:ecs/service:Service":
             s.name = physical;
-            s.id = arn("ecs", r, `service/${physical}`);
+            // The long ARN format AWS uses since 2021: service/<cluster>/<service>.
+            s.id = arn("ecs", r, `service/${String(inputs.cluster ?? "default").split("/").pop()}/${physical}`);
             s.arn = s.id;
             return { id: s.id as string, state: s };
         case "aws:ecs/taskDefinition:TaskDefinition":
@@ -182,6 +183,10 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
             break;
         case "aws:cloudwatch/dashboard:Dashboard":
             s.dashboardArn = arn("cloudwatch", "", `dashboard/${inputs.dashboardName ?? physical}`, true);
+            break;
+        case "aws:codestarnotifications/notificationRule:NotificationRule":
+            // The IAM service prefix is codestar-notifications; the rule's id is AWS's, not its name.
+            s.arn = arn("codestar-notifications", r, `notificationrule/${hexId(name, 40)}`);
             break;
         case "aws:cloudwatch/eventRule:EventRule":
             s.arn = arn("events", r, `rule/${physical}`);
@@ -238,7 +243,8 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
         case "aws:imagebuilder/component:Component":
         case "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration":
         case "aws:imagebuilder/distributionConfiguration:DistributionConfiguration":
-            s.arn = arn("imagebuilder", r, `${typeName(type).replace(/^./, (c) => c.toLowerCase())}/${physical}`);
+            // Image Builder ARNs name the type in kebab case: image-pipeline/<name>, image-recipe/<name>/<version>.
+            s.arn = arn("imagebuilder", r, `${typeName(type).replace(/[A-Z]/g, (c, i: number) => (i > 0 ? "-" : "") + c.toLowerCase())}/${physical}`);
             break;
         case "aws:ec2/launchTemplate:LaunchTemplate":
             // A new template is version 1 (the group launches from latestVersion).

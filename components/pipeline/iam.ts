@@ -50,6 +50,18 @@ export function logStatement(logGroupArn: Arn): Statement {
     };
 }
 
+/**
+ * A build that reads the CodeConnections source artifact in CODEBUILD_CLONE_REF format clones the
+ * repository through the connection itself, so its role needs UseConnection on it
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html;
+ * CDK Pipelines grants it to each such build:
+ * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.pipelines.ConnectionSourceOptions.html).
+ * `inputs` are the artifacts the build reads; `cloneRefArtifact` the source's clone-ref output.
+ */
+export function cloneRefStatements(connectionArn: Arn | undefined, inputs: readonly string[], cloneRefArtifact: string | undefined): Statement[] {
+    return connectionArn !== undefined && cloneRefArtifact !== undefined && inputs.includes(cloneRefArtifact) ? [connectionStatement(connectionArn)] : [];
+}
+
 /** Use the CodeConnections (CodeStar) connection to GitHub (both service prefixes exist). */
 export function connectionStatement(connectionArn: Arn): Statement {
     return { Sid: "UseGitHubConnection", Effect: "Allow", Action: ["codestar-connections:UseConnection", "codeconnections:UseConnection"], Resource: connectionArn };
@@ -126,12 +138,30 @@ export function vpcStatements(region: string, accountId: pulumi.Input<string>, s
     ];
 }
 
-/** What CodePipeline's ECS deploy action needs, scoped to the stage's services and their roles. */
-export function ecsDeployStatements(serviceArns: Arn[], passRoleArns: Arn[]): Statement[] {
+/**
+ * What CodePipeline's ECS deploy action needs, scoped to the stage's services and their roles:
+ * the "Service role permissions" of
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html lists
+ * ecs:DescribeServices, DescribeTaskDefinition, DescribeTasks, ListTasks, RegisterTaskDefinition,
+ * TagResource, UpdateService and iam:PassRole. Our task definitions are tagged, so registering the
+ * action's revision also tags it (ecs:TagResource with ecs:CreateAction = RegisterTaskDefinition,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
+ */
+export function ecsDeployStatements(serviceArns: Arn[], passRoleArns: Arn[], region?: string, accountId?: pulumi.Input<string>): Statement[] {
+    const ecsArn = (res: string) => (region && accountId ? pulumi.interpolate`arn:aws:ecs:${region}:${accountId}:${res}` : "*");
     return [
         { Sid: "UpdateStageServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: serviceArns },
         // RegisterTaskDefinition / DescribeTaskDefinition accept no resource scoping: `*` is the only form.
         { Sid: "RegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], Resource: "*" },
+        // The action watches the rollout's tasks (ListTasks is authorised on container instances).
+        { Sid: "WatchDeployTasks", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:ListTasks"], Resource: [ecsArn("task/*"), ecsArn("container-instance/*")] },
+        {
+            Sid: "TagRegisteredRevisions",
+            Effect: "Allow",
+            Action: ["ecs:TagResource"],
+            Resource: ecsArn("task-definition/*"),
+            Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
+        },
         {
             Sid: "PassServiceRolesToEcsTasks",
             Effect: "Allow",
