@@ -212,6 +212,27 @@ export const JOBS: Job[] = [
         never: otherStageData,
     },
     {
+        role: /^load-test-role$/,
+        purpose: "CodeBuild LoadTest in the VPC: fetch the pinned load tool, drive each health path and loadtest/*.json, keep the summary",
+        docs: [DOC.codebuildRole, DOC.codebuildVpc, DOC.cloneRef],
+        assumedBy: () => codebuild,
+        calls: (c) => {
+            const tools = bucketOf(c, "pipeline-tools");
+            return [
+                ...buildBasics(c, "load-test"),
+                cloneCall(c),
+                { action: "s3:GetObject", resource: `arn:aws:s3:::${tools}/loadtest/package-lock.json`, note: "the pinned load tool" },
+                { action: "s3:PutObject", resource: `arn:aws:s3:::${artifacts(c)}/reports/exec-1/loadtest.json`, note: "the summary next to the release report" },
+                { action: "ec2:CreateNetworkInterface", resource: "*" },
+                { action: "ec2:DescribeSubnets", resource: "*" },
+            ];
+        },
+        never: (c) => [
+            ...otherStageData(c),
+            { action: "s3:PutObject", resource: `arn:aws:s3:::${bucketOf(c, "pipeline-tools")}/loadtest/loadtest.js`, note: "rewrite its own tool" },
+        ],
+    },
+    {
         role: /^publish-release-role$/,
         purpose: "CodeBuild PublishForPromotion: write release.zip to the hand-off location",
         docs: [DOC.codebuildRole],
