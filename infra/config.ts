@@ -26,6 +26,7 @@ import {
 } from "./settings";
 import { cidrOverlaps, parseCidr } from "./cidr";
 import { engineVersionProblem } from "./engineVersionRules";
+import { hostnameProblems, serviceNameProblems } from "./nameRules";
 
 export const NS = "stageline";
 
@@ -856,6 +857,9 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
         }
     }
     if (services.length === 0) problems.push({ key: k("services"), given: "an empty list", allowed: "at least one service" });
+    // Names built from config must fit AWS's limits (lib/names.ts).
+    problems.push(...serviceNameProblems(NS, stage, services.map((s) => s.name)));
+    if (edge.domain) problems.push(...hostnameProblems(NS, edge.hostname, edge.tls));
 
     // Pipeline.
     const p = c.pipeline ?? {};
