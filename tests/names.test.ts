@@ -67,13 +67,40 @@ function domainFor(recordName: string, total: number): string {
     return domain;
 }
 
+function accepts(stack: string, raw: RawConfig): boolean {
+    try {
+        loadSettings(stack, raw);
+        return true;
+    } catch (e) {
+        if (e instanceof ConfigError) return false;
+        throw e;
+    }
+}
+
+/** The longest service name config accepts in this stage (asked of config itself, not assumed). */
+function longestServiceName(stage: string, raw: RawConfig): number {
+    for (let n = 64; n >= 2; n--) {
+        if (accepts(stage, { ...raw, "stageline:services": JSON.stringify([{ name: nameOf("f", n), pathPatterns: ["/*"] }]) })) return n;
+    }
+    return assert.fail(`${stage} accepts no service name`);
+}
+
+/** The longest host name config accepts in this stage (asked of config itself). */
+function longestHostname(stage: string, raw: RawConfig, recordName: string): number {
+    const edge = JSON.parse(raw["stageline:edge"] ?? "{}");
+    for (let total = 253 + recordName.length + 1; total > 8; total--) {
+        if (accepts(stage, { ...raw, "stageline:edge": JSON.stringify({ ...edge, domain: domainFor(recordName, total) }) })) return total;
+    }
+    return assert.fail(`${stage} accepts no domain`);
+}
+
 /** The stage's stack file, with the longest stack name, service names and domain config allows. */
 function longestConfig(stage: (typeof STAGES)[number]): { stack: string; raw: RawConfig } {
     const file = readStackFile(path.join(ROOT, `Pulumi.${stage}.yaml`));
-    const n = maxServiceNameLength(stage);
+    const n = longestServiceName(stage, file.config);
     const edge = JSON.parse(file.config["stageline:edge"] ?? "{}");
     const probe = loadSettings(stage, file.config);
-    const domain = domainFor(probe.edge.recordName, maxHostnameLength(probe.edge.tls));
+    const domain = domainFor(probe.edge.recordName, longestHostname(stage, file.config, probe.edge.recordName));
     const oneAz = probe.network.azCount === 1;
     const services = [
         { name: nameOf("f", n), runtime: "fargate", pathPatterns: ["/*"], priority: 200 },
@@ -116,7 +143,7 @@ describe("AWS name limits: the longest names the program builds from any valid c
     }
 
     for (const stage of STAGES) {
-        it(`GIVEN ${stage} with ${maxServiceNameLength(stage)}-character service names (both runtimes) and a maximal host name THEN every named resource fits its limit`, () => {
+        it(`GIVEN ${stage} with the longest service names (both runtimes) and host name config accepts THEN every named resource fits its limit`, () => {
             const plan = plans[stage]!;
             const tooLong: string[] = [];
             for (const r of plan.resources) {
@@ -139,9 +166,10 @@ describe("AWS name limits: the longest names the program builds from any valid c
         console.log(rows.map((r) => `      ${r.type.padEnd(72)} ${String(r.longest).padStart(4)} / ${String(r.max).padEnd(4)} ${r.example}`).join("\n"));
         assert.ok(rows.length >= 30, `${rows.length} named types planned`);
         for (const r of rows) assert.ok(r.longest <= r.max, `${r.type}: ${r.longest} > ${r.max}`);
-        // The target group is the binding limit: the longest service name fills it exactly.
+        // The target group is the binding limit: the longest service name config accepts fills it exactly.
         const tg = rows.find((r) => r.type === "aws:lb/targetGroup:TargetGroup")!;
         assert.equal(tg.longest, 32);
+        assert.equal(rows.find((r) => r.type === "aws:acm/certificate:Certificate")!.longest, maxHostnameLength(true));
         assert.equal(AUTONAME_SUFFIX, 8);
     });
 });
