@@ -19,6 +19,8 @@ import { DatabaseEngine, DatabaseSettings, OwnedDatabaseSettings, SharedDatabase
 import { readProdContract, ContractOutputs } from "../infra/contract";
 import { cidrOverlaps, parseCidr } from "../infra/cidr";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
+import { engineVersionProblem } from "../infra/engineVersionRules";
+import { finalSnapshotIdentifier } from "./finalSnapshot";
 
 export interface DatabaseTierArgs {
     /** The stage this database belongs to (names, messages). @default none (required) */
@@ -108,7 +110,11 @@ export function validateDatabaseArgs(args: DatabaseTierArgs): string[] {
     const out: string[] = [];
     const d = args.database;
     if (d.mode === "owned") {
-        if (!/^\d+(\.\d+){0,2}$/.test(d.engineVersion)) out.push(`database.engineVersion is "${d.engineVersion}"; allowed: an engine version such as 16.4`);
+        if (!/^\d+(\.\d+){0,2}$/.test(d.engineVersion)) out.push(`database.engineVersion is "${d.engineVersion}"; allowed: an engine version such as 16 or 16.4`);
+        else {
+            const versionProblem = engineVersionProblem(d.engine, d.engineVersion, d.autoMinorVersionUpgrade);
+            if (versionProblem) out.push(`database.engineVersion is "${d.engineVersion}"; allowed: ${versionProblem}`);
+        }
         if (args.stage === "prod" && !d.multiAz) out.push(`database.multiAz is false; allowed: true in prod (production's database is Multi-AZ)`);
         if (args.stage === "staging") out.push(`database.mode is "owned"; allowed: "shared" in staging (staging uses production's database)`);
         if (d.maxAllocatedStorageGb < d.allocatedStorageGb) out.push(`database.maxAllocatedStorageGb is ${d.maxAllocatedStorageGb}; allowed: at least allocatedStorageGb (${d.allocatedStorageGb})`);
@@ -283,8 +289,11 @@ function ownedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTier
             deleteAutomatedBackups: !keepData,
             deletionProtection: d.deletionProtection,
             skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${identifier}-final`,
-            autoMinorVersionUpgrade: true,
+            // Unique per life of the instance, so destroy → recreate → destroy (dev, test) does
+            // not hit DBSnapshotAlreadyExists: see components/finalSnapshot.ts.
+            finalSnapshotIdentifier: finalSnapshotIdentifier(identifier, securityGroup.id),
+            // One choice with engineVersion, checked in config (infra/engineVersionRules.ts).
+            autoMinorVersionUpgrade: d.autoMinorVersionUpgrade,
             allowMajorVersionUpgrade: false,
             performanceInsightsEnabled: d.performanceInsights,
             performanceInsightsKmsKeyId: d.performanceInsights ? env.kmsKeyArn : undefined,

@@ -26,6 +26,8 @@ import {
 } from "./settings";
 import { cidrOverlaps, parseCidr } from "./cidr";
 import { loadTestProblems, loadTestShape, resolveLoadTest } from "./loadTestConfig";
+import { engineVersionProblem } from "./engineVersionRules";
+import { hostnameProblems, serviceNameProblems } from "./nameRules";
 
 export const NS = "stageline";
 
@@ -80,7 +82,8 @@ const databaseShape = z.strictObject({
     mode: oneOf(["owned", "shared"]),
     prodStack: str("a fully qualified stack name org/project/stack, e.g. acme/stageline/prod", STACK_REF_RE),
     engine: oneOf(["postgres", "mysql"]),
-    engineVersion: str("an engine version such as 16.4", /^\d+(\.\d+){0,2}$/),
+    engineVersion: str("an engine version such as 16 (major only) or 16.4", /^\d+(\.\d+){0,2}$/),
+    autoMinorVersionUpgrade: bool(),
     instanceClass: str("an RDS instance class such as db.t4g.micro", /^db\.[a-z0-9]+\.[a-z0-9]+$/),
     allocatedStorageGb: int(20, 65536),
     maxAllocatedStorageGb: int(20, 65536),
@@ -222,7 +225,8 @@ interface StageDefaults {
 const PROD_DB: OwnedDatabaseSettings = {
     mode: "owned" as const,
     engine: "postgres" as const,
-    engineVersion: "16.4",
+    engineVersion: "16",
+    autoMinorVersionUpgrade: true,
     instanceClass: "db.m6g.large",
     allocatedStorageGb: 100,
     maxAllocatedStorageGb: 500,
@@ -299,7 +303,6 @@ export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
         edge: { recordName: "dev", public: false, tls: false, waf: false, wafRateLimit: 2000, accessLogRetentionDays: 14 },
         database: {
             ...PROD_DB,
-            engineVersion: "16.4",
             instanceClass: "db.t4g.micro",
             allocatedStorageGb: 20,
             maxAllocatedStorageGb: 50,
@@ -643,6 +646,7 @@ const RULE_INPUTS: Record<string, string[]> = {
     "edge.waf": ["edge.public"],
     "edge.hostedZoneId": ["edge.public", "edge.tls"],
     "database.maxAllocatedStorageGb": ["database.allocatedStorageGb"],
+    "database.engineVersion": ["database.engine", "database.autoMinorVersionUpgrade"],
     "pipeline.connectionArn": ["pipeline.enabled", "pipeline.trigger"],
     "pipeline.promoteFromStack": ["pipeline.enabled", "pipeline.trigger"],
     "pipeline.trigger": ["pipeline.enabled"],
@@ -766,7 +770,8 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
         const owned: OwnedDatabaseSettings = {
             mode: "owned",
             engine: db.engine ?? o.engine,
-            engineVersion: db.engineVersion ?? (db.engine === "mysql" && o.engine !== "mysql" ? "8.0.39" : o.engineVersion),
+            engineVersion: db.engineVersion ?? (db.engine === "mysql" && o.engine !== "mysql" ? "8.0" : o.engineVersion),
+            autoMinorVersionUpgrade: db.autoMinorVersionUpgrade ?? o.autoMinorVersionUpgrade,
             instanceClass: db.instanceClass ?? o.instanceClass,
             allocatedStorageGb: db.allocatedStorageGb ?? o.allocatedStorageGb,
             maxAllocatedStorageGb: db.maxAllocatedStorageGb ?? Math.max(o.maxAllocatedStorageGb, db.allocatedStorageGb ?? 0),
@@ -791,6 +796,8 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
             if (database_.backupRetentionDays < 14) problems.push({ key: k("database.backupRetentionDays"), given: String(database_.backupRetentionDays), allowed: "an integer from 14 to 35 in prod" });
             if (!database_.forceTls) problems.push({ key: k("database.forceTls"), given: "false", allowed: "true in prod" });
         }
+        const versionProblem = engineVersionProblem(database_.engine, database_.engineVersion, database_.autoMinorVersionUpgrade);
+        if (versionProblem) problems.push({ key: k("database.engineVersion"), given: renderGiven(database_.engineVersion), allowed: versionProblem });
         if (database_.maxAllocatedStorageGb < database_.allocatedStorageGb) {
             problems.push({ key: k("database.maxAllocatedStorageGb"), given: String(database_.maxAllocatedStorageGb), allowed: `at least database.allocatedStorageGb (${database_.allocatedStorageGb})` });
         }
@@ -855,6 +862,9 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
         }
     }
     if (services.length === 0) problems.push({ key: k("services"), given: "an empty list", allowed: "at least one service" });
+    // Names built from config must fit AWS's limits (lib/names.ts).
+    problems.push(...serviceNameProblems(NS, stage, services.map((s) => s.name)));
+    if (edge.domain) problems.push(...hostnameProblems(NS, edge.hostname, edge.tls));
 
     // Pipeline.
     const p = c.pipeline ?? {};

@@ -8,7 +8,8 @@ import { ServiceRuntime, StageSettings } from "./settings";
 import { PROD_CONTRACT_KEYS, ProdDatabaseContract } from "./contract";
 import { Environment } from "../components/environment";
 import { DatabaseTier } from "../components/databaseTier";
-import { AppService, StageDashboard } from "../components/appService";
+import { AppService, StageDashboard, isFargate } from "../components/appService";
+import { RotationRestart } from "../components/rotationRestart";
 import { DeliveryPipeline } from "../components/deliveryPipeline";
 import { GitHubRepos } from "../components/githubRepos";
 import { SecureBucket } from "../components/secureBucket";
@@ -65,6 +66,21 @@ export function stageline(s: StageSettings): StageOutputs {
     );
 
     new StageDashboard(name, { stage: s.stage, env: env.refs, services, tags });
+
+    // The database secret rotates (RDS: every 7 days); ECS tasks read it only at start. Each stack
+    // whose tasks read it (staging: prod's secret) redeploys them on rotation: docs/database.md.
+    const containers = services.filter(isFargate);
+    if (containers.length > 0) {
+        new RotationRestart(name, {
+            stage: s.stage,
+            secretArn: db.connection.secretArn,
+            region: s.region,
+            accountId: env.refs.accountId,
+            clusterName: env.refs.clusterName,
+            services: containers.map((svc) => ({ name: svc.serviceName, ecsServiceName: svc.ecsServiceName! })),
+            tags,
+        });
+    }
 
     const pipeline = s.pipeline.enabled && services.length > 0
         ? new DeliveryPipeline(name, {

@@ -53,7 +53,10 @@ export type DatabaseEngine = "postgres" | "mysql";
 export interface OwnedDatabaseSettings {
     readonly mode: "owned";
     readonly engine: DatabaseEngine;
+    /** The major version (`16`, `8.0`) with automatic minor upgrades, the full one (`16.4`) without. */
     readonly engineVersion: string;
+    /** RDS applies minor engine upgrades in the maintenance window (infra/engineVersionRules.ts). */
+    readonly autoMinorVersionUpgrade: boolean;
     readonly instanceClass: string;
     readonly allocatedStorageGb: number;
     readonly maxAllocatedStorageGb: number;

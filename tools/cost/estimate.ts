@@ -102,6 +102,8 @@ const FREE: [RegExp, string][] = [
     [/^aws:route53\/record:/, "record: no charge (alias queries to AWS resources are free)"],
     [/^aws:cloudwatch\/event(Rule|Target):/, "EventBridge schedule/rule on AWS events: no charge"],
     [/^aws:codestarnotifications\//, "notification rule: no charge"],
+    // Standard workflows are billed per state transition ($0.025 per 1,000): one restart per rotation (weekly) is fractions of a cent.
+    [/^aws:sfn\/stateMachine:/, "Step Functions: billed per state transition; a restart per secret rotation costs under $0.01/month"],
     [/^aws:ec2\/launchTemplate:/, "launch template: no charge (its instances and volumes are priced on the Auto Scaling group)"],
     [/^aws:autoscaling\/(policy|schedule|notification|lifecycleHook):/, "EC2 Auto Scaling: no charge"],
     [/^aws:kms\/grant:/, "KMS grant: no charge (the key is priced)"],

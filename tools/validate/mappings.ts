@@ -743,6 +743,14 @@ export const MAPPINGS: Readonly<Record<string, TypeMapping>> = {
         props: { name: "TopicName", displayName: "DisplayName", kmsMasterKeyId: "KmsMasterKeyId", fifoTopic: "FifoTopic" },
         refs: { id: "Ref", arn: "Ref", name: "TopicName" },
     },
+    // The restart after a database secret rotation (components/rotationRestart.ts).
+    "aws:sfn/stateMachine:StateMachine": {
+        cfnType: "AWS::StepFunctions::StateMachine",
+        props: { name: "StateMachineName", roleArn: "RoleArn", definition: "DefinitionString", type: "StateMachineType" },
+        tags: { to: "Tags", style: "list" },
+        physicalName: "StateMachineName",
+        refs: { id: "Ref", arn: "Ref", name: "Name" },
+    },
     "aws:sns/topicPolicy:TopicPolicy": {
         cfnType: "AWS::SNS::TopicPolicy",
         props: { arn: { to: "Topics", value: (v) => [v] }, policy: { to: "PolicyDocument", value: jsonDoc } },
