@@ -191,6 +191,11 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
         case "aws:cloudwatch/eventRule:EventRule":
             s.arn = arn("events", r, `rule/${physical}`);
             break;
+        case "aws:sfn/stateMachine:StateMachine":
+            // arn:<partition>:states:<region>:<account>:stateMachine:<name>: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+            s.name = physical;
+            s.arn = arn("states", r, `stateMachine:${physical}`);
+            return { id: s.arn as string, state: s };
         case "aws:iam/role:Role":
             s.name = physical;
             s.arn = arn("iam", r, `role/${physical}`, true);

@@ -302,6 +302,29 @@ export const JOBS: Job[] = [
         never: (c) => [{ action: "codepipeline:StartPipelineExecution", resource: `arn:aws:codepipeline:${c.region}:${acct}:prod-pipeline-0000000` }],
     },
     {
+        role: /^restart-events$/,
+        purpose: "EventBridge: on the database secret's RotationSucceeded, start the stage's restart state machine",
+        docs: ["https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html", "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html"],
+        assumedBy: service("events.amazonaws.com"),
+        calls: (c) => [{ action: "states:StartExecution", resource: arnOf(c, "aws:sfn/stateMachine:StateMachine", "restart") }],
+        never: (c) => [
+            { action: "states:StartExecution", resource: `arn:aws:states:${c.region}:${acct}:stateMachine:${c.stage === "prod" ? "staging" : "prod"}-restart-0000000`, note: "another stage's restart" },
+            { action: "codepipeline:StartPipelineExecution", resource: `arn:aws:codepipeline:${c.region}:${acct}:${c.stage}-pipeline-0000000` },
+        ],
+    },
+    {
+        role: /^restart-sfn$/,
+        purpose: "Step Functions: force a new deployment of each of the stage's services, so new tasks read the rotated password",
+        docs: ["https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html", "https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html"],
+        assumedBy: service("states.amazonaws.com"),
+        calls: (c) => services(c).map((s) => ({ action: "ecs:UpdateService", resource: String(s.outputs.arn), note: `restart ${s.name}` })),
+        never: (c) => [
+            ...services(c).map((s) => ({ action: "ecs:DeleteService", resource: String(s.outputs.arn) })),
+            { action: "ecs:RegisterTaskDefinition", resource: "*", note: "the restart keeps each service's revision" },
+            { action: "ecs:UpdateService", resource: `arn:aws:ecs:${c.region}:${acct}:service/${c.stage === "prod" ? "staging" : "prod"}-cluster/web`, note: "another stage's service" },
+        ],
+    },
+    {
         role: /^flow-logs$/,
         purpose: "VPC flow logs: write to the stage's flow-log group",
         docs: [DOC.flowLogs],
