@@ -28,6 +28,7 @@ import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import * as iam from "./pipeline/iam";
 import { readReleaseLocation, RELEASE_OBJECT_KEY, ReleaseLocation } from "./pipeline/release";
 import { keepLogs } from "./dataGuard";
+import { inlineScripts } from "./pipeline/scripts";
 
 export { RELEASE_OUTPUT, ReleaseLocation } from "./pipeline/release";
 
@@ -69,9 +70,9 @@ export const BUILD_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
 /** Directory of the buildspec files. */
 export const BUILDSPEC_DIR = path.resolve(__dirname, "..", "buildspecs");
 
-/** A buildspec file's text. */
+/** A buildspec file's text, with the `scripts/*.sh` it names inlined (components/pipeline/scripts.ts). */
 export function buildspec(file: string): string {
-    return fs.readFileSync(path.join(BUILDSPEC_DIR, file), "utf8");
+    return inlineScripts(fs.readFileSync(path.join(BUILDSPEC_DIR, file), "utf8"));
 }
 
 /** Problems with the args, each a sentence a user can act on; empty when valid. */

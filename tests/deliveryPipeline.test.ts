@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { ofType, PlannedResource, planStack, planStackFile, prodFixtureOutputs, stackSettings, StackPlan } from "../tools/harness";
-import { BUILDSPEC_DIR, validatePipelineArgs } from "../components/deliveryPipeline";
+import { buildspec, BUILDSPEC_DIR, validatePipelineArgs } from "../components/deliveryPipeline";
 import { RELEASE_OBJECT_KEY } from "../components/pipeline/release";
 import { PipelineSettings } from "../infra/settings";
 import { Action, Stage } from "./fixtures/shapes";
@@ -47,7 +47,8 @@ function projectEnv(project: PlannedResource): Record<string, string> {
     const env = (project.inputs.environment as { environmentVariables: { name: string; value: string }[] }).environmentVariables;
     return Object.fromEntries(env.map((v) => [v.name, v.value]));
 }
-const buildspecText = (file: string) => fs.readFileSync(path.join(BUILDSPEC_DIR, file), "utf8");
+/** A buildspec as its project carries it: the file with the scripts/*.sh it names inlined. */
+const buildspecText = (file: string) => buildspec(file);
 const projectBuildspec = (p: PlannedResource) => (p.inputs.source as { buildspec: string }).buildspec;
 
 /** Statements of the inline policy attached to the role a project (or the pipeline) uses. */
@@ -189,7 +190,7 @@ describe("DeliveryPipeline", () => {
             const release = plans.staging.outputs.release as { repositoryArns: Record<string, string> };
             const pull = roleStatements(plans.prod, project.inputs.serviceRole).find((s) => s.Sid === "PullApprovedImages");
             assert.deepEqual(pull?.Resource, Object.values(release.repositoryArns));
-            assert.match(buildspecText("promote.yml"), /\[ "\$pushed" = "\$digest" \]/, "promote fails if the digest changed");
+            assert.match(buildspecText("promote.yml"), /\[ "\$existing" = "\$digest" \]/, "promote fails if the digest changed");
         });
     });
 
