@@ -29,6 +29,7 @@ import * as iam from "./pipeline/iam";
 import { readReleaseLocation, RELEASE_OBJECT_KEY, ReleaseLocation } from "./pipeline/release";
 import { keepLogs } from "./dataGuard";
 import { inlineScripts } from "./pipeline/scripts";
+import * as deploy from "./pipeline/deploy";
 
 export { RELEASE_OUTPUT, ReleaseLocation } from "./pipeline/release";
 
@@ -333,18 +334,22 @@ function approvalAction(name: string, topic: aws.sns.Topic, runOrder: number, cu
     };
 }
 
-/** One ECS deploy action per service, reading `imagedefinitions-<service>.json`. */
-function ecsDeployActions(services: readonly AppService<"fargate">[], input: string, runOrder: number): Action[] {
-    return services.map((svc) => ({
-        name: `Deploy-${svc.serviceName}`,
-        category: "Deploy",
-        owner: "AWS",
-        provider: "ECS",
-        version: "1",
-        runOrder,
-        inputArtifacts: [input],
-        configuration: { ClusterName: svc.clusterName, ServiceName: svc.ecsServiceName, FileName: `imagedefinitions-${svc.serviceName}.json`, DeploymentTimeout: "30" },
-    }));
+/**
+ * One deploy action per container service, reading `imagedefinitions-<service>.json`: code's task
+ * definition revision with the release's image (components/pipeline/deploy.ts says why not the ECS action).
+ */
+function ecsDeployActions(ctx: Ctx, input: string, runOrder: number): Action[] {
+    if (ctx.containers.length === 0) return [];
+    const { env } = ctx.args;
+    const step = buildProject(ctx, {
+        key: "ecs-deploy",
+        description: "deploy each service: the task definition code registered, with the release's image",
+        buildspecFile: deploy.DEPLOY_BUILDSPEC,
+        statements: deploy.deployStatements(ctx.containers, env.region, env.accountId),
+        environment: { DEPLOY_TARGETS: deploy.deployTargets(ctx.containers), DEPLOY_TIMEOUT_MINUTES: String(deploy.DEPLOY_TIMEOUT_MINUTES) },
+        timeoutMinutes: deploy.DEPLOY_TIMEOUT_MINUTES + 15,
+    });
+    return ctx.containers.map((svc) => codeBuildAction(step, { name: `Deploy-${svc.serviceName}`, inputs: [input], runOrder, env: { SERVICE: svc.serviceName } }));
 }
 
 /** Console link to the release notes of this execution in the artifact bucket. */
@@ -421,15 +426,15 @@ function deployStages(
 ): StageDef[] {
     const p = ctx.args.pipeline;
     const order = first.length > 0 ? 2 : 1;
-    const deploy = [...first, ...ecsDeployActions(ctx.containers, imageInput, order), ...refreshActions(ctx, amiInput, order)];
+    const deployActions = [...first, ...ecsDeployActions(ctx, imageInput, order), ...refreshActions(ctx, amiInput, order)];
     const smoke = codeBuildAction(smokeStep(ctx), { name: "SmokeTest", inputs: [imageInput], runOrder: order + 1 });
     const rollback = { result: "ROLLBACK" };
     if (p.signOff && approvalTopic) {
         const signOff = approvalAction("SignOff", approvalTopic, order + 2, signOffText, ctx.args.env.url);
-        return [{ name: STAGE_NAMES.deploy, actions: [...deploy, smoke, signOff], onFailure: rollback }];
+        return [{ name: STAGE_NAMES.deploy, actions: [...deployActions, smoke, signOff], onFailure: rollback }];
     }
     return [
-        { name: STAGE_NAMES.deploy, actions: deploy, onFailure: rollback },
+        { name: STAGE_NAMES.deploy, actions: deployActions, onFailure: rollback },
         { name: STAGE_NAMES.smokeTest, actions: [{ ...smoke, runOrder: 1 }] },
     ];
 }
@@ -721,14 +726,8 @@ function createPipeline(ctx: Ctx, stages: StageDef[], approvalTopic: aws.sns.Top
     const statements: pulumi.Input<iam.Statement>[] = [
         ...iam.artifactBucketStatements(ctx.artifacts.arn, true),
         iam.kmsStatement([args.env.kmsKeyArn]),
+        // Every service deploys through a CodeBuild step (components/pipeline/deploy.ts): nothing more.
         iam.codeBuildStartStatement(ctx.steps.map((s) => s.project.arn)),
-        // EC2 services deploy through their own CodeBuild steps: the pipeline role needs nothing more.
-        ...(ctx.containers.length > 0
-            ? iam.ecsDeployStatements(
-                  ctx.containers.map((s) => s.ecsServiceArn),
-                  ctx.containers.flatMap((s) => [s.taskRoleArn, s.executionRoleArn]),
-              )
-            : []),
     ];
     if (p.connectionArn !== undefined && p.trigger !== "promote") statements.push(iam.connectionStatement(p.connectionArn));
     if (approvalTopic) statements.push(iam.snsPublishStatement([approvalTopic.arn]));

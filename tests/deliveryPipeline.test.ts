@@ -183,8 +183,8 @@ describe("DeliveryPipeline", () => {
             assert.deepEqual(promote.outputArtifacts, ["promoted"]);
             const project = projectOf(plans.prod, promote);
             assert.equal(projectBuildspec(project), buildspecText("promote.yml"));
-            const ecs = deploy.actions.filter((a) => a.provider === "ECS");
-            assert.deepEqual(ecs.map((a) => [a.inputArtifacts, a.configuration.FileName]), [[["promoted"], "imagedefinitions-web.json"]]);
+            const ecs = deploy.actions.filter((a) => a.name.startsWith("Deploy-"));
+            assert.deepEqual(ecs.map((a) => [a.inputArtifacts, JSON.parse(a.configuration.EnvironmentVariables ?? "[]").find((v: { name: string }) => v.name === "SERVICE")?.value]), [[["promoted"], "web"]]);
             assert.ok(ecs.every((a) => (a.runOrder ?? 1) > (promote.runOrder ?? 1)));
             // Pulls only from staging's repositories, pushes only to prod's.
             const release = plans.staging.outputs.release as { repositoryArns: Record<string, string> };
@@ -262,11 +262,14 @@ describe("DeliveryPipeline", () => {
     });
 
     describe("deploy, smoke test, sign-off and rollback", () => {
-        it("GIVEN dev THEN one ECS action per service deploys imagedefinitions-<svc>.json, then a smoke test stage", () => {
+        it("GIVEN dev THEN one deploy action per service runs the deploy step for it (code's task definition + the image), then a smoke test stage", () => {
             const deploy = stage(plans.dev, "Deploy").actions;
-            assert.deepEqual(deploy.map((a) => [a.provider, a.configuration.FileName]), [["ECS", "imagedefinitions-web.json"]]);
+            assert.deepEqual(deploy.map((a) => [a.name, a.provider]), [["Deploy-web", "CodeBuild"]]);
+            const project = projectOf(plans.dev, deploy[0]);
+            assert.equal(projectBuildspec(project), buildspecText("deploy-service.yml"));
             const svc = ofType(plans.dev, "aws:ecs/service:Service")[0];
-            assert.equal(deploy[0].configuration.ServiceName, svc.outputs.name);
+            const targets = JSON.parse(projectEnv(project).DEPLOY_TARGETS) as { name: string; service: string; parameter: string }[];
+            assert.deepEqual(targets.map((t) => [t.name, t.service, t.parameter]), [["web", svc.outputs.name, "/stageline/dev/web/task-definition"]]);
             const smoke = projectOf(plans.dev, stage(plans.dev, "SmokeTest").actions[0]);
             assert.equal(projectEnv(smoke).SMOKE_URLS, `${plans.dev.outputs.url}${plans.dev.settings.services[0].healthCheckPath}`);
             assert.ok(smoke.inputs.vpcConfig, "dev's load balancer is internal: the smoke test runs in the VPC");
@@ -277,7 +280,7 @@ describe("DeliveryPipeline", () => {
                 const deploy = stage(plans[s], "Deploy");
                 assert.deepEqual(deploy.onFailure, { result: "ROLLBACK" });
                 const order = (n: string) => deploy.actions.find((a) => a.name === n)?.runOrder ?? 0;
-                const ecs = Math.max(...deploy.actions.filter((a) => a.provider === "ECS").map((a) => a.runOrder ?? 1));
+                const ecs = Math.max(...deploy.actions.filter((a) => a.name.startsWith("Deploy-")).map((a) => a.runOrder ?? 1));
                 assert.ok(ecs < order("SmokeTest") && order("SmokeTest") < order("SignOff"));
                 const signOff = deploy.actions.find((a) => a.name === "SignOff");
                 assert.equal(signOff?.category, "Approval");
@@ -383,8 +386,9 @@ describe("DeliveryPipeline", () => {
                 }
             });
         }
-        it("GIVEN staging THEN the pipeline may pass only the services' task and execution roles, only to ECS tasks", () => {
-            const role = pipelineOf(plans.staging).resource.inputs.roleArn;
+        it("GIVEN staging THEN the deploy step may pass only the services' task and execution roles, only to ECS tasks, and the pipeline none", () => {
+            assert.equal(roleStatements(plans.staging, pipelineOf(plans.staging).resource.inputs.roleArn).filter((x) => actionList(x).includes("iam:PassRole")).length, 0);
+            const role = projectOf(plans.staging, stage(plans.staging, "Deploy").actions.find((a) => a.name === "Deploy-web") as Action).inputs.serviceRole;
             const pass = roleStatements(plans.staging, role).filter((x) => actionList(x).includes("iam:PassRole"));
             assert.equal(pass.length, 1);
             assert.deepEqual(pass[0].Condition, { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
@@ -428,6 +432,7 @@ describe("DeliveryPipeline", () => {
                 "bake-image.yml",
                 "build.yml",
                 "db-snapshot.yml",
+                "deploy-service.yml",
                 "instance-refresh.yml",
                 "package.yml",
                 "promote.yml",
