@@ -30,6 +30,7 @@ import { readReleaseLocation, RELEASE_OBJECT_KEY, ReleaseLocation } from "./pipe
 import { keepLogs } from "./dataGuard";
 import { inlineScripts } from "./pipeline/scripts";
 import * as deploy from "./pipeline/deploy";
+import { pruneSnapshotStatement } from "./pipeline/snapshots";
 
 export { RELEASE_OUTPUT, ReleaseLocation } from "./pipeline/release";
 
@@ -366,8 +367,11 @@ function backupSteps(ctx: Ctx): { snapshot: BuildStep; uploads?: BuildStep } {
         key: "db-snapshot",
         description: "snapshot the database before deploy",
         buildspecFile: "db-snapshot.yml",
-        statements: iam.dbSnapshotStatements(database.instanceArn, iam.snapshotArnPattern(env.region, env.accountId, prefix)),
-        environment: { DB_INSTANCE_ID: database.instanceId, SNAPSHOT_PREFIX: prefix, ARTIFACT_BUCKET: ctx.artifacts.bucket },
+        statements: [
+            ...iam.dbSnapshotStatements(database.instanceArn, iam.snapshotArnPattern(env.region, env.accountId, prefix)),
+            pruneSnapshotStatement(iam.snapshotArnPattern(env.region, env.accountId, prefix)),
+        ],
+        environment: { DB_INSTANCE_ID: database.instanceId, SNAPSHOT_PREFIX: prefix, ARTIFACT_BUCKET: ctx.artifacts.bucket, SNAPSHOTS_TO_KEEP: String(ctx.args.pipeline.snapshotsToKeep) },
     });
     if (ctx.args.uploadsBucketArn === undefined || ctx.args.uploadsBucketName === undefined) return { snapshot };
     const backupBucket = new SecureBucket(

@@ -150,6 +150,9 @@ const pipelineShape = z.strictObject({
     buildTimeoutMinutes: int(5, 480),
     logRetentionDays: int(1, 3653),
     artifactRetentionDays: int(1, 3650),
+    // Pre-release snapshots kept (the newest N this pipeline made); older ones are deleted. RDS allows
+    // 100 manual snapshots per Region by default, shared by the account.
+    snapshotsToKeep: int(1, 50, " (RDS allows 100 manual snapshots per Region, shared by the account)"),
 });
 
 const repositoryShape = z.strictObject({
@@ -273,6 +276,7 @@ const BASE_PIPELINE: StageDefaults["pipeline"] = {
     buildTimeoutMinutes: 30,
     logRetentionDays: 30,
     artifactRetentionDays: 30,
+    snapshotsToKeep: 10,
 };
 
 const BASE_GITHUB: StageDefaults["github"] = {

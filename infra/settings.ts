@@ -175,6 +175,11 @@ export interface PipelineSettings {
     readonly buildTimeoutMinutes: number;
     readonly logRetentionDays: number;
     readonly artifactRetentionDays: number;
+    /**
+     * Pre-release snapshots kept: after each snapshot, the pipeline deletes its own older ones
+     * (name prefix `<stage>-pre-release-` and tag purpose=pre-release), never others. @default 10
+     */
+    readonly snapshotsToKeep: number;
 }
 
 export type RepositoryKind = "software" | "image" | "infrastructure" | "devops" | "mobile";

@@ -230,7 +230,7 @@ describe("DeliveryPipeline", () => {
             assert.equal(projectEnv(project).DB_INSTANCE_ID, "prod-db");
             const rds = roleStatements(plans.staging, project.inputs.serviceRole).filter((x) => actionList(x).some((a) => a.startsWith("rds:")));
             assert.ok(rds.some((x) => actionList(x).includes("rds:CreateDBSnapshot")));
-            for (const st of rds) {
+            for (const st of rds.filter((x) => !actionList(x).includes("rds:DeleteDBSnapshot"))) {
                 assert.deepEqual(st.Resource, ["arn:aws:rds:eu-west-1:123456789012:db:prod-db", "arn:aws:rds:eu-west-1:123456789012:snapshot:staging-pre-release-*"]);
             }
             assert.match(buildspecText("db-snapshot.yml"), /aws rds create-db-snapshot --db-instance-identifier "\$\{DB_INSTANCE_ID\}"/);
@@ -254,6 +254,15 @@ describe("DeliveryPipeline", () => {
             assert.match(buildspecText("uploads-backup.yml"), /aws s3 sync "s3:\/\/\$\{UPLOADS_BUCKET\}\/"/);
             assert.match(buildspecText("uploads-backup.yml"), />> NOTES\.md/, "the release notes say which backups were taken");
             assert.match(buildspecText("db-snapshot.yml"), />> NOTES\.md/);
+        });
+        it("GIVEN staging THEN after its snapshot the step deletes only its own older pre-release snapshots beyond pipeline.snapshotsToKeep", () => {
+            const project = projectOf(plans.staging, stage(plans.staging, "Snapshot").actions.find((a) => a.name === "DatabaseSnapshot") as Action);
+            assert.equal(projectEnv(project).SNAPSHOTS_TO_KEEP, "10");
+            assert.match(projectBuildspec(project), /bash \/tmp\/prune-snapshots\.sh/);
+            const del = roleStatements(plans.staging, project.inputs.serviceRole).filter((x) => actionList(x).includes("rds:DeleteDBSnapshot"));
+            assert.deepEqual(del.map((x) => [x.Resource, x.Condition]), [
+                ["arn:aws:rds:eu-west-1:123456789012:snapshot:staging-pre-release-*", { StringEquals: { "rds:snapshot-tag/purpose": "pre-release" } }],
+            ]);
         });
         it("GIVEN staging without uploads THEN there is no uploads backup step", () => {
             assert.equal(actionsOf(plans.staging).filter((a) => a.name === "UploadsBackup").length, 0);

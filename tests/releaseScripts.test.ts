@@ -136,4 +136,49 @@ describe("release scripts against a stand-in AWS", function () {
             fs.rmSync(dir, { recursive: true, force: true });
         });
     });
+
+    describe("scripts/prune-snapshots.sh (finding 6: pre-release snapshots are kept to the last N)", () => {
+        interface Snap { DBSnapshotIdentifier: string; DBInstanceIdentifier: string; SnapshotType: string; Status: string; SnapshotCreateTime: string; TagList: { Key: string; Value: string }[] }
+        interface RdsWorld { rds: { snapshots: Snap[]; deleted?: string[] } }
+        const DB = "prod-db";
+        const snap = (id: string, day: number, tags: Record<string, string>, type = "manual", status = "available"): Snap => ({
+            DBSnapshotIdentifier: id,
+            DBInstanceIdentifier: DB,
+            SnapshotType: type,
+            Status: status,
+            SnapshotCreateTime: `2026-11-${String(day).padStart(2, "0")}T06:00:00.000Z`,
+            TagList: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        });
+        const ours = (n: number, day: number) => snap(`staging-pre-release-exec-${n}`, day, { stage: "staging", purpose: "pre-release", "pipeline-execution": `exec-${n}` });
+        const env = { DB_INSTANCE_ID: DB, SNAPSHOT_PREFIX: "staging-pre-release-", STAGE: "staging", SNAPSHOTS_TO_KEEP: "10" };
+        const others = [
+            snap("prod-pre-release-exec-1", 1, { stage: "prod", purpose: "pre-release" }), // prod's pipeline, same database
+            snap("before-manual-migration", 2, { owner: "dba" }), // a person's snapshot
+            snap("staging-pre-release-by-hand", 3, { stage: "staging" }), // our prefix, not our tag
+            snap("rds:prod-db-2026-11-04-03-00", 4, {}, "automated"),
+        ];
+
+        it("GIVEN 12 of this stage's pre-release snapshots among others THEN it deletes its 2 oldest and nothing else", () => {
+            const mine = Array.from({ length: 12 }, (_, i) => ours(i + 1, i + 5));
+            const w = new World<RdsWorld>({ rds: { snapshots: [...others, ...mine] } });
+            const r = w.run("prune-snapshots.sh", env);
+            assert.equal(r.status, 0, r.err);
+            assert.deepEqual([...(r.state.rds.deleted ?? [])].sort(), ["staging-pre-release-exec-1", "staging-pre-release-exec-2"]);
+            assert.match(r.out, /prod-db: 12 pre-release snapshots of staging; keeping the newest 10/);
+            const left = r.state.rds.snapshots.map((x) => x.DBSnapshotIdentifier);
+            for (const o of others) assert.ok(left.includes(o.DBSnapshotIdentifier), `${o.DBSnapshotIdentifier} is kept`);
+            assert.equal(left.filter((id) => id.startsWith("staging-pre-release-exec-")).length, 10);
+            w.dispose();
+        });
+        it("GIVEN no more than N THEN it deletes nothing; and a non-positive N is refused", () => {
+            const w = new World<RdsWorld>({ rds: { snapshots: [...others, ours(1, 5), ours(2, 6)] } });
+            const r = w.run("prune-snapshots.sh", env);
+            assert.equal(r.status, 0, r.err);
+            assert.equal(r.state.rds.deleted, undefined);
+            const bad = w.run("prune-snapshots.sh", { ...env, SNAPSHOTS_TO_KEEP: "0" });
+            assert.equal(bad.status, 2);
+            assert.match(bad.err, /SNAPSHOTS_TO_KEEP must be an integer >= 1 \(given: 0\)/);
+            w.dispose();
+        });
+    });
 });
