@@ -31,6 +31,7 @@ import { keepLogs } from "./dataGuard";
 import { inlineScripts } from "./pipeline/scripts";
 import * as deploy from "./pipeline/deploy";
 import { pruneSnapshotStatement } from "./pipeline/snapshots";
+import { smokeTestGroup } from "./pipeline/smokeTest";
 
 export { RELEASE_OUTPUT, ReleaseLocation } from "./pipeline/release";
 
@@ -252,6 +253,8 @@ interface ProjectSpec {
     readonly privileged?: boolean;
     /** Run inside the stage's VPC (reaches internal load balancers). */
     readonly inVpc?: boolean;
+    /** Security groups in the VPC. @default the app group */
+    readonly securityGroupIds?: pulumi.Input<string>[];
     /** Minutes before CodeBuild stops the step. @default pipeline.buildTimeoutMinutes */
     readonly timeoutMinutes?: number;
 }
@@ -280,7 +283,7 @@ function buildProject(ctx: Ctx, spec: ProjectSpec): BuildStep {
                 environmentVariables: Object.entries({ STAGE: stage, ...spec.environment }).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
             },
             logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: ctx.logGroup.name, streamName: spec.key }, s3Logs: { status: "DISABLED" } },
-            vpcConfig: spec.inVpc ? { vpcId: env.vpcId, subnets: env.workloadSubnetIds, securityGroupIds: [env.appSecurityGroupId] } : undefined,
+            vpcConfig: spec.inVpc ? { vpcId: env.vpcId, subnets: env.workloadSubnetIds, securityGroupIds: spec.securityGroupIds ?? [env.appSecurityGroupId] } : undefined,
             tags: ctx.tags,
         },
         { parent: ctx.parent, dependsOn: [role] },
@@ -411,6 +414,7 @@ function smokeStep(ctx: Ctx): BuildStep {
         statements: [],
         environment: { SMOKE_URLS: ctx.args.services.map((s) => s.healthCheckUrl).join(" ") },
         inVpc: true,
+        securityGroupIds: [smokeTestGroup(ctx.name, ctx.args.env, ctx.tags, ctx.parent).id],
     });
 }
 
