@@ -5,7 +5,7 @@
  * (https://github.com/aws/containers-roadmap/issues/2380).
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
@@ -55,7 +55,6 @@ describe("release scripts against a stand-in AWS", function () {
             const r = w.run("build-images.sh", env);
             assert.equal(r.status, 0, "the script never pushes it");
             // Pushing it directly is refused: the stand-in is strict.
-            const { spawnSync } = require("child_process") as typeof import("child_process");
             const push = spawnSync(`${__dirname}/fixtures/standin/docker`, ["push", `${REGISTRY}/staging-web:${COMMIT}`], { env: { ...process.env, STANDIN_STATE: `${w.dir}/state.json` }, encoding: "utf8" });
             assert.equal(push.status, 1);
             assert.match(push.stderr, /already exists in the 'staging-web' repository and cannot be overwritten because the repository is immutable/);
@@ -178,6 +177,75 @@ describe("release scripts against a stand-in AWS", function () {
             const bad = w.run("prune-snapshots.sh", { ...env, SNAPSHOTS_TO_KEEP: "0" });
             assert.equal(bad.status, 2);
             assert.match(bad.err, /SNAPSHOTS_TO_KEEP must be an integer >= 1 \(given: 0\)/);
+            w.dispose();
+        });
+    });
+
+    describe("scripts/rollback.sh --pipeline (finding 5: rollback after a pulumi up changed the pipeline)", () => {
+        interface Exec { id: string; status: string; version: number; type?: string }
+        interface PipelineWorld { codepipeline: { version: number; stages: string[]; stageLatest: Record<string, string>; executions: Exec[]; rollbacks?: { stage: string; target: string }[] }; ecs: EcsWorld }
+        interface EcsWorld { taskDefinitions: Record<string, unknown>; services: Record<string, { taskDefinition: string; desiredCount: number }>; registered: string[]; updates: { service: string; taskDefinition: string }[] }
+        const id = (n: number) => `0000000${n}-0000-4000-8000-000000000000`;
+        const td = (rev: number, image: string) => {
+            const arn = `arn:aws:ecs:eu-west-1:123456789012:task-definition/prod-web:${rev}`;
+            return [arn, { family: "prod-web", revision: rev, taskDefinitionArn: arn, status: "ACTIVE", containerDefinitions: [{ name: "web", image }] }] as const;
+        };
+        const REPO = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod-web";
+        const ecsWorld = (): EcsWorld => ({
+            // 5: the release before; 6: what `pulumi up` registered (bootstrap tag); 7: the rejected release, running.
+            taskDefinitions: Object.fromEntries([td(5, `${REPO}@sha256:${"5".repeat(64)}`), td(6, `${REPO}:bootstrap`), td(7, `${REPO}@sha256:${"7".repeat(64)}`)]),
+            services: { "prod/prod-web": { taskDefinition: td(7, "")[0], desiredCount: 2 } },
+            registered: [],
+            updates: [],
+        });
+        // The pipeline is at version 3: `pulumi up` changed it after executions 1 and 2 (version 2) succeeded; 4 was rejected.
+        const changed = (): PipelineWorld => ({
+            codepipeline: {
+                version: 3,
+                stages: ["Source", "Approve", "Snapshot", "Deploy"],
+                stageLatest: { Deploy: id(4) },
+                executions: [{ id: id(4), status: "Failed", version: 3 }, { id: id(2), status: "Succeeded", version: 2 }, { id: id(1), status: "Succeeded", version: 2 }],
+            },
+            ecs: ecsWorld(),
+        });
+
+        it("the stand-in refuses, as CodePipeline does, a stage rollback to an execution of an earlier pipeline version", () => {
+            const w = new World<PipelineWorld>(changed());
+            fs.writeFileSync(path.join(w.dir, "state.json"), JSON.stringify(w.state));
+            const r = spawnSync(path.join(__dirname, "fixtures", "standin", "aws"), ["codepipeline", "rollback-stage", "--pipeline-name", "prod", "--stage-name", "Deploy", "--target-pipeline-execution-id", id(2)], {
+                env: { ...process.env, STANDIN_STATE: path.join(w.dir, "state.json") },
+                encoding: "utf8",
+            });
+            assert.equal(r.status, 254);
+            assert.match(r.stderr, /An error occurred \(UnableToRollbackStageException\) when calling the RollbackStage operation/);
+            w.dispose();
+        });
+        it("GIVEN an earlier successful execution of the current version THEN it rolls the stage back to it through CodePipeline", () => {
+            const world = changed();
+            world.codepipeline.executions.splice(1, 0, { id: id(3), status: "Succeeded", version: 3 });
+            const w = new World<PipelineWorld>(world);
+            const r = w.run("rollback.sh", {}, { args: ["--pipeline", "prod", "--cluster", "prod", "--service", "prod-web"] });
+            assert.equal(r.status, 0, r.err);
+            assert.deepEqual(r.state.codepipeline.rollbacks, [{ stage: "Deploy", target: id(3) }]);
+            assert.deepEqual(r.state.ecs.updates, [], "the services are left to CodePipeline");
+            w.dispose();
+        });
+        it("GIVEN only executions of an earlier pipeline version THEN it says so and returns each service to its previous pipeline-deployed revision, skipping the one pulumi up registered", () => {
+            const w = new World<PipelineWorld>(changed());
+            const r = w.run("rollback.sh", {}, { args: ["--pipeline", "prod", "--cluster", "prod", "--service", "prod-web"] });
+            assert.equal(r.status, 0, r.err);
+            assert.match(r.err, /prod: no earlier successful execution of pipeline version 3 \(a pulumi up changed the pipeline since\): CodePipeline cannot roll Deploy back/);
+            assert.equal(r.state.codepipeline.rollbacks, undefined, "no RollbackStage call CodePipeline would refuse");
+            assert.deepEqual(r.state.ecs.updates.map((u) => u.taskDefinition), ["arn:aws:ecs:eu-west-1:123456789012:task-definition/prod-web:5"]);
+            assert.ok(r.calls.includes("aws ecs wait services-stable --cluster prod --services prod-web"));
+            w.dispose();
+        });
+        it("GIVEN no earlier version's execution and no services named THEN it fails with the ways back", () => {
+            const w = new World<PipelineWorld>(changed());
+            const r = w.run("rollback.sh", {}, { args: ["--pipeline", "prod"] });
+            assert.equal(r.status, 1);
+            assert.match(r.err, /Roll the services back with --cluster <cluster> --service <service> \.\.\., or re-run an earlier release:/);
+            assert.match(r.err, /aws codepipeline start-pipeline-execution --name prod --source-revisions actionName=App,revisionType=COMMIT_ID,revisionValue=<commit>/);
             w.dispose();
         });
     });
