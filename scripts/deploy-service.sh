@@ -12,11 +12,8 @@
 # Register: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html
 # Rollout state: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html
 #
-# A new stage's service starts with 0 tasks (its first revision names an image that does not exist
-# yet, docs/services.md): when the service runs 0 tasks, this deploy sets the count code asks for.
-#
 # Environment: SERVICE (the service's name), DEPLOY_TARGETS JSON
-#   [{"name","cluster","service","container","parameter","desiredCount"}],
+#   [{"name","cluster","service","container","parameter"}],
 #   IMAGE_FILE (default imagedefinitions-$SERVICE.json), DEPLOY_TIMEOUT_MINUTES (default 30),
 #   POLL_SECONDS (default 15). Run by buildspecs/deploy-service.yml; driven by
 #   tests/releaseScripts.test.ts against a stand-in aws.
@@ -26,7 +23,7 @@ set -euo pipefail
 target=$(echo "${DEPLOY_TARGETS}" | jq -c --arg s "$SERVICE" '.[] | select(.name==$s)')
 [ -n "$target" ] || { echo "no deploy target for service ${SERVICE} in DEPLOY_TARGETS" >&2; exit 1; }
 field() { echo "$target" | jq -r --arg k "$1" '.[$k]'; }
-cluster=$(field cluster); service=$(field service); container=$(field container); parameter=$(field parameter); desired=$(field desiredCount)
+cluster=$(field cluster); service=$(field service); container=$(field container); parameter=$(field parameter)
 
 image_file="${IMAGE_FILE:-imagedefinitions-${SERVICE}.json}"
 image=$(jq -r --arg c "$container" '.[] | select(.name==$c) | .imageUri' "$image_file")
@@ -52,13 +49,7 @@ jq --arg c "$container" --arg img "$image" '
 revision=$(aws ecs register-task-definition --cli-input-json file://register-task-definition.json --output json | jq -r .taskDefinition.taskDefinitionArn)
 echo "${service}: ${base##*/} (code) + ${image} -> ${revision##*/}"
 
-running=$(aws ecs describe-services --cluster "$cluster" --services "$service" --output json | jq -r '.services[0].desiredCount')
-count=()
-if [ "$running" = "0" ] && [ "$desired" != "null" ] && [ "$desired" -gt 0 ]; then
-  echo "${service} runs 0 tasks (a new stage's first deploy): starting ${desired}"
-  count=(--desired-count "$desired")
-fi
-aws ecs update-service --cluster "$cluster" --service "$service" --task-definition "$revision" "${count[@]}" --output json >/dev/null
+aws ecs update-service --cluster "$cluster" --service "$service" --task-definition "$revision" --output json >/dev/null
 
 deadline=$(( $(date +%s) + ${DEPLOY_TIMEOUT_MINUTES:-30} * 60 ))
 while :; do

@@ -28,8 +28,6 @@ export function deployTargets(services: readonly AppService<"fargate">[]): pulum
             service: s.ecsServiceName,
             container: s.containerName,
             parameter: s.taskDefinitionParameterName,
-            // A new stage's service starts at 0 tasks; its first deploy starts this many.
-            desiredCount: s.settings.desiredCount,
         })),
     );
 }
