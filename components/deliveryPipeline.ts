@@ -346,7 +346,7 @@ function ecsDeployActions(ctx: Ctx, input: string, runOrder: number): Action[] {
     if (ctx.containers.length === 0) return [];
     const { env } = ctx.args;
     const step = buildProject(ctx, {
-        key: "ecs-deploy",
+        key: "deploy-services",
         description: "deploy each service: the task definition code registered, with the release's image",
         buildspecFile: deploy.DEPLOY_BUILDSPEC,
         statements: deploy.deployStatements(ctx.containers, env.region, env.accountId),

@@ -94,7 +94,8 @@ describe("config properties: every wrong value ends in exactly one error naming 
                 // One error; a list with several bad items gets one per item, named down to it
                 // (`...hostHeaders[1]`), and nothing about any other key.
                 assert.ok(problems.length === 1 || (Array.isArray(value) && problems.length <= value.length), detail);
-                assert.ok(problems.every((p) => p.key === expected || p.key.startsWith(`${expected}[`)), detail);
+                // (a map's bad entry is named down to its key: `...environment.<key>`)
+                assert.ok(problems.every((p) => p.key === expected || p.key.startsWith(`${expected}[`) || p.key.startsWith(`${expected}.`)), detail);
                 if (problems[0].key === expected) assert.ok(problems[0].line.includes(`${expected} is ${renderGiven(value)}; allowed: `), problems[0].line);
                 counts.expectedError++;
             }),

@@ -55,7 +55,7 @@ function asRegistered(td: PlannedResource, revision: number): Td {
     };
 }
 const deployEnv = (plan: StackPlan): Record<string, string> => {
-    const p = ofType(plan, PROJECT).find((r) => r.name.endsWith("-ecs-deploy"));
+    const p = ofType(plan, PROJECT).find((r) => r.name.endsWith("-deploy-services"));
     assert.ok(p, `${plan.stack} has a deploy project`);
     const vars = (p.inputs.environment as { environmentVariables: { name: string; value: string }[] }).environmentVariables;
     return Object.fromEntries(vars.map((v) => [v.name, v.value]));
