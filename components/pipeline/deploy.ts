@@ -42,7 +42,7 @@ export function deployStatements(
     accountId: pulumi.Input<string>,
 ): Statement[] {
     return [
-        // https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html
+        // Only its services' records: https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-parameter-access.html
         { Sid: "ReadCodeOwnedTaskDefinition", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: services.map((s) => s.taskDefinitionParameterArn) },
         // RegisterTaskDefinition / DescribeTaskDefinition accept no resource scoping: `*` is the only form
         // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
