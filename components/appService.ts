@@ -172,6 +172,9 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
     readonly taskFamily: FargateOnly<R, string>;
     readonly taskRoleArn: FargateOnly<R, pulumi.Output<string>>;
     readonly executionRoleArn: FargateOnly<R, pulumi.Output<string>>;
+    /** SSM parameter holding the ARN of the task definition revision code owns; the pipeline deploys it with its image. */
+    readonly taskDefinitionParameterName: FargateOnly<R, pulumi.Output<string>>;
+    readonly taskDefinitionParameterArn: FargateOnly<R, pulumi.Output<string>>;
     /** The Auto Scaling group's name and ARN (what an instance refresh names). */
     readonly autoScalingGroupName: Ec2Only<R, pulumi.Output<string>>;
     readonly autoScalingGroupArn: Ec2Only<R, pulumi.Output<string>>;
@@ -220,7 +223,7 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
 
         // One runtime's resources; the other runtime's fields stay undefined (FargateOnly / Ec2Only).
         const rt: Ec2Runtime | undefined = ec2 ? createEc2Runtime(ctx, targetGroup, logGroup) : undefined;
-        let f: { repo: aws.ecr.Repository; roles: Roles; service: aws.ecs.Service } | undefined;
+        let f: { repo: aws.ecr.Repository; roles: Roles; service: aws.ecs.Service; record: aws.ssm.Parameter } | undefined;
         if (rt) {
             createInServiceAlarm(ctx, rt.group);
         } else {
@@ -230,7 +233,7 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
             const service = createEcsService(ctx, taskDefinition, targetGroup, rule);
             createAutoscaling(ctx, service, targetGroup);
             createRunningTasksAlarm(ctx, service);
-            f = { repo, roles, service };
+            f = { repo, roles, service, record: recordTaskDefinition(ctx, taskDefinition) };
         }
         const fo = <T>(v: T | undefined) => v as FargateOnly<R, T>;
         const eo = <T>(v: T | undefined) => v as Ec2Only<R, T>;
@@ -248,6 +251,8 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
         this.taskFamily = fo(f && name);
         this.taskRoleArn = fo(f?.roles.task.arn);
         this.executionRoleArn = fo(f?.roles.execution.arn);
+        this.taskDefinitionParameterName = fo(f?.record.name);
+        this.taskDefinitionParameterArn = fo(f?.record.arn);
         this.autoScalingGroupName = eo(rt?.group.name);
         this.autoScalingGroupArn = eo(rt?.group.arn);
         this.launchTemplateId = eo(rt?.launchTemplate.id);
@@ -272,6 +277,7 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
                   clusterName: args.env.clusterName,
                   containerName: s.name,
                   taskFamily: name,
+                  taskDefinitionParameter: f!.record.name,
               };
         this.url = serviceUrl(args.env, s);
         this.healthCheckUrl = `${new URL(this.url).origin}${s.healthCheckPath}`;
@@ -485,6 +491,26 @@ function createTaskDefinition(ctx: Ctx, repo: aws.ecr.Repository, logGroup: aws.
             tags: ctx.tags,
         },
         { parent },
+    );
+}
+
+/**
+ * Where code's task definition revision is recorded for the pipeline: Pulumi rewrites the value
+ * whenever the task definition changes in code (a change registers a new revision), and the
+ * pipeline's deploy step (scripts/deploy-service.sh) takes that revision, swaps in the release's
+ * image and deploys it — so code owns the task definition and the pipeline only the image.
+ */
+function recordTaskDefinition(ctx: Ctx, taskDefinition: aws.ecs.TaskDefinition): aws.ssm.Parameter {
+    return new aws.ssm.Parameter(
+        `${ctx.name}-task-definition`,
+        {
+            name: `/stageline/${ctx.args.stage}/${ctx.args.service.name}/task-definition`,
+            description: `Task definition revision code owns for ${ctx.name}; the pipeline deploys it with the release's image`,
+            type: "String",
+            value: taskDefinition.arn,
+            tags: ctx.tags,
+        },
+        { parent: ctx.parent },
     );
 }
 

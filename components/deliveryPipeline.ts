@@ -29,6 +29,10 @@ import * as iam from "./pipeline/iam";
 import { readReleaseLocation, RELEASE_OBJECT_KEY, ReleaseLocation } from "./pipeline/release";
 import { keepLogs } from "./dataGuard";
 import { createPipelineTools, gateEnvironment, gateStatement, loadTestProjectSpec, SIGN_OFF_LOAD_TEST } from "./pipeline/loadTest";
+import { inlineScripts } from "./pipeline/scripts";
+import * as deploy from "./pipeline/deploy";
+import { pruneSnapshotStatement } from "./pipeline/snapshots";
+import { smokeTestGroup } from "./pipeline/smokeTest";
 
 export { RELEASE_OUTPUT, ReleaseLocation } from "./pipeline/release";
 
@@ -70,9 +74,9 @@ export const BUILD_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
 /** Directory of the buildspec files. */
 export const BUILDSPEC_DIR = path.resolve(__dirname, "..", "buildspecs");
 
-/** A buildspec file's text. */
+/** A buildspec file's text, with the `scripts/*.sh` it names inlined (components/pipeline/scripts.ts). */
 export function buildspec(file: string): string {
-    return fs.readFileSync(path.join(BUILDSPEC_DIR, file), "utf8");
+    return inlineScripts(fs.readFileSync(path.join(BUILDSPEC_DIR, file), "utf8"));
 }
 
 /** Problems with the args, each a sentence a user can act on; empty when valid. */
@@ -250,6 +254,8 @@ interface ProjectSpec {
     readonly privileged?: boolean;
     /** Run inside the stage's VPC (reaches internal load balancers). */
     readonly inVpc?: boolean;
+    /** Security groups in the VPC. @default the app group */
+    readonly securityGroupIds?: pulumi.Input<string>[];
     /** Minutes before CodeBuild stops the step. @default pipeline.buildTimeoutMinutes */
     readonly timeoutMinutes?: number;
 }
@@ -278,7 +284,7 @@ function buildProject(ctx: Ctx, spec: ProjectSpec): BuildStep {
                 environmentVariables: Object.entries({ STAGE: stage, ...spec.environment }).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
             },
             logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: ctx.logGroup.name, streamName: spec.key }, s3Logs: { status: "DISABLED" } },
-            vpcConfig: spec.inVpc ? { vpcId: env.vpcId, subnets: env.workloadSubnetIds, securityGroupIds: [env.appSecurityGroupId] } : undefined,
+            vpcConfig: spec.inVpc ? { vpcId: env.vpcId, subnets: env.workloadSubnetIds, securityGroupIds: spec.securityGroupIds ?? [env.appSecurityGroupId] } : undefined,
             tags: ctx.tags,
         },
         { parent: ctx.parent, dependsOn: [role] },
@@ -333,18 +339,22 @@ function approvalAction(name: string, topic: aws.sns.Topic, runOrder: number, cu
     };
 }
 
-/** One ECS deploy action per service, reading `imagedefinitions-<service>.json`. */
-function ecsDeployActions(services: readonly AppService<"fargate">[], input: string, runOrder: number): Action[] {
-    return services.map((svc) => ({
-        name: `Deploy-${svc.serviceName}`,
-        category: "Deploy",
-        owner: "AWS",
-        provider: "ECS",
-        version: "1",
-        runOrder,
-        inputArtifacts: [input],
-        configuration: { ClusterName: svc.clusterName, ServiceName: svc.ecsServiceName, FileName: `imagedefinitions-${svc.serviceName}.json`, DeploymentTimeout: "30" },
-    }));
+/**
+ * One deploy action per container service, reading `imagedefinitions-<service>.json`: code's task
+ * definition revision with the release's image (components/pipeline/deploy.ts says why not the ECS action).
+ */
+function ecsDeployActions(ctx: Ctx, input: string, runOrder: number): Action[] {
+    if (ctx.containers.length === 0) return [];
+    const { env } = ctx.args;
+    const step = buildProject(ctx, {
+        key: "deploy-services",
+        description: "deploy each service: the task definition code registered, with the release's image",
+        buildspecFile: deploy.DEPLOY_BUILDSPEC,
+        statements: deploy.deployStatements(ctx.containers, env.region, env.accountId),
+        environment: { DEPLOY_TARGETS: deploy.deployTargets(ctx.containers), DEPLOY_TIMEOUT_MINUTES: String(deploy.DEPLOY_TIMEOUT_MINUTES) },
+        timeoutMinutes: deploy.DEPLOY_TIMEOUT_MINUTES + 15,
+    });
+    return ctx.containers.map((svc) => codeBuildAction(step, { name: `Deploy-${svc.serviceName}`, inputs: [input], runOrder, env: { SERVICE: svc.serviceName } }));
 }
 
 /** UseConnection for a build reading the GitHub source, which arrives as a clone reference (see iam.cloneRefStatements). */
@@ -368,8 +378,12 @@ function backupSteps(ctx: Ctx, input: string): { snapshot: BuildStep; uploads?: 
         key: "db-snapshot",
         description: "snapshot the database before deploy",
         buildspecFile: "db-snapshot.yml",
-        statements: [...iam.dbSnapshotStatements(database.instanceArn, iam.snapshotArnPattern(env.region, env.accountId, prefix)), ...clone],
-        environment: { DB_INSTANCE_ID: database.instanceId, SNAPSHOT_PREFIX: prefix, ARTIFACT_BUCKET: ctx.artifacts.bucket },
+        statements: [
+            ...iam.dbSnapshotStatements(database.instanceArn, iam.snapshotArnPattern(env.region, env.accountId, prefix)),
+            pruneSnapshotStatement(iam.snapshotArnPattern(env.region, env.accountId, prefix)),
+            ...clone,
+        ],
+        environment: { DB_INSTANCE_ID: database.instanceId, SNAPSHOT_PREFIX: prefix, ARTIFACT_BUCKET: ctx.artifacts.bucket, SNAPSHOTS_TO_KEEP: String(ctx.args.pipeline.snapshotsToKeep) },
     });
     if (ctx.args.uploadsBucketArn === undefined || ctx.args.uploadsBucketName === undefined) return { snapshot };
     const backupBucket = new SecureBucket(
@@ -418,6 +432,7 @@ function smokeStep(ctx: Ctx): BuildStep {
         statements: [],
         environment: { SMOKE_URLS: ctx.args.services.map((s) => s.healthCheckUrl).join(" ") },
         inVpc: true,
+        securityGroupIds: [smokeTestGroup(ctx.name, ctx.args.env, ctx.tags, ctx.parent).id],
     });
 }
 
@@ -437,7 +452,7 @@ function deployStages(
 ): StageDef[] {
     const p = ctx.args.pipeline;
     const order = first.length > 0 ? 2 : 1;
-    const deploy = [...first, ...ecsDeployActions(ctx.containers, imageInput, order), ...refreshActions(ctx, amiInput, order)];
+    const deployActions = [...first, ...ecsDeployActions(ctx, imageInput, order), ...refreshActions(ctx, amiInput, order)];
     const smoke = codeBuildAction(smokeStep(ctx), { name: "SmokeTest", inputs: [imageInput], runOrder: order + 1 });
     const rollback = { result: "ROLLBACK" };
     if (p.signOff && approvalTopic) {
@@ -445,10 +460,10 @@ function deployStages(
         const loadTest = p.loadTest.enabled ? [loadTestAction(ctx, order + 2)] : [];
         const text = loadTest.length > 0 ? pulumi.interpolate`${signOffText}${SIGN_OFF_LOAD_TEST}` : signOffText;
         const signOff = approvalAction("SignOff", approvalTopic, order + 2 + loadTest.length, text, ctx.args.env.url);
-        return [{ name: STAGE_NAMES.deploy, actions: [...deploy, smoke, ...loadTest, signOff], onFailure: rollback }];
+        return [{ name: STAGE_NAMES.deploy, actions: [...deployActions, smoke, ...loadTest, signOff], onFailure: rollback }];
     }
     return [
-        { name: STAGE_NAMES.deploy, actions: deploy, onFailure: rollback },
+        { name: STAGE_NAMES.deploy, actions: deployActions, onFailure: rollback },
         { name: STAGE_NAMES.smokeTest, actions: [{ ...smoke, runOrder: 1 }] },
     ];
 }
@@ -744,16 +759,8 @@ function createPipeline(ctx: Ctx, stages: StageDef[], approvalTopic: aws.sns.Top
     const statements: pulumi.Input<iam.Statement>[] = [
         ...iam.artifactBucketStatements(ctx.artifacts.arn, true),
         iam.kmsStatement([args.env.kmsKeyArn]),
+        // Every service deploys through a CodeBuild step (components/pipeline/deploy.ts): nothing more.
         iam.codeBuildStartStatement(ctx.steps.map((s) => s.project.arn)),
-        // EC2 services deploy through their own CodeBuild steps: the pipeline role needs nothing more.
-        ...(ctx.containers.length > 0
-            ? iam.ecsDeployStatements(
-                  ctx.containers.map((s) => s.ecsServiceArn),
-                  ctx.containers.flatMap((s) => [s.taskRoleArn, s.executionRoleArn]),
-                  args.env.region,
-                  args.env.accountId,
-              )
-            : []),
     ];
     if (p.connectionArn !== undefined && p.trigger !== "promote") statements.push(iam.connectionStatement(p.connectionArn));
     if (approvalTopic) statements.push(iam.snsPublishStatement([approvalTopic.arn]));

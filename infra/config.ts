@@ -154,6 +154,9 @@ const pipelineShape = z.strictObject({
     buildTimeoutMinutes: int(5, 480),
     logRetentionDays: int(1, 3653),
     artifactRetentionDays: int(1, 3650),
+    // Pre-release snapshots kept (the newest N this pipeline made); older ones are deleted. RDS allows
+    // 100 manual snapshots per Region by default, shared by the account.
+    snapshotsToKeep: int(1, 50, " (RDS allows 100 manual snapshots per Region, shared by the account)"),
     loadTest: loadTestShape.partial(),
 });
 
@@ -279,6 +282,7 @@ const BASE_PIPELINE: StageDefaults["pipeline"] = {
     buildTimeoutMinutes: 30,
     logRetentionDays: 30,
     artifactRetentionDays: 30,
+    snapshotsToKeep: 10,
     // Sized for staging (docs/pipeline.md "Load test"): 20/s for 60 s is 1,200 requests, under 80 % of the WAF's 2,000 per 5 minutes.
     loadTest: { enabled: false, durationSeconds: 60, connections: 10, ratePerSecond: 20, p95Ms: 1000, p99Ms: 2000, maxErrorRate: 0.01 },
 };

@@ -178,6 +178,11 @@ export interface PipelineSettings {
     readonly buildTimeoutMinutes: number;
     readonly logRetentionDays: number;
     readonly artifactRetentionDays: number;
+    /**
+     * Pre-release snapshots kept: after each snapshot, the pipeline deletes its own older ones
+     * (name prefix `<stage>-pre-release-` and tag purpose=pre-release), never others. @default 10
+     */
+    readonly snapshotsToKeep: number;
     /** The load test after deploy and smoke test, before sign-off (staging; docs/pipeline.md "Load test"). */
     readonly loadTest: LoadTestSettings;
 }

@@ -106,6 +106,13 @@ describe("config: bad input fails with one clear message per problem", () => {
         ]);
     });
 
+    it("pre-release snapshots kept: 0, or more than the Region's quota allows", () => {
+        assert.deepEqual(problemsOf("staging", withKey(stackFile("staging"), "pipeline", { snapshotsToKeep: 0 })), [
+            "stageline:pipeline.snapshotsToKeep is 0; allowed: an integer from 1 to 50 (RDS allows 100 manual snapshots per Region, shared by the account)",
+        ]);
+        assert.equal(loadSettings("staging", stackFile("staging")).pipeline.snapshotsToKeep, 10, "the documented default");
+    });
+
     it("one AZ in prod", () => {
         assert.deepEqual(problemsOf("prod", withKey(prod(), "network", { azCount: 1 })), [
             "stageline:network.azCount is 1; allowed: an integer from 2 to 6 (prod serves traffic from at least two Availability Zones)",

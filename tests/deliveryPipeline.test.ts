@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { ofType, PlannedResource, planStack, planStackFile, prodFixtureOutputs, stackSettings, StackPlan } from "../tools/harness";
-import { BUILDSPEC_DIR, validatePipelineArgs } from "../components/deliveryPipeline";
+import { buildspec, BUILDSPEC_DIR, validatePipelineArgs } from "../components/deliveryPipeline";
 import { RELEASE_OBJECT_KEY } from "../components/pipeline/release";
 import { PipelineSettings } from "../infra/settings";
 import { Action, Stage } from "./fixtures/shapes";
@@ -47,7 +47,8 @@ function projectEnv(project: PlannedResource): Record<string, string> {
     const env = (project.inputs.environment as { environmentVariables: { name: string; value: string }[] }).environmentVariables;
     return Object.fromEntries(env.map((v) => [v.name, v.value]));
 }
-const buildspecText = (file: string) => fs.readFileSync(path.join(BUILDSPEC_DIR, file), "utf8");
+/** A buildspec as its project carries it: the file with the scripts/*.sh it names inlined. */
+const buildspecText = (file: string) => buildspec(file);
 const projectBuildspec = (p: PlannedResource) => (p.inputs.source as { buildspec: string }).buildspec;
 
 /** Statements of the inline policy attached to the role a project (or the pipeline) uses. */
@@ -182,14 +183,14 @@ describe("DeliveryPipeline", () => {
             assert.deepEqual(promote.outputArtifacts, ["promoted"]);
             const project = projectOf(plans.prod, promote);
             assert.equal(projectBuildspec(project), buildspecText("promote.yml"));
-            const ecs = deploy.actions.filter((a) => a.provider === "ECS");
-            assert.deepEqual(ecs.map((a) => [a.inputArtifacts, a.configuration.FileName]), [[["promoted"], "imagedefinitions-web.json"]]);
+            const ecs = deploy.actions.filter((a) => a.name.startsWith("Deploy-"));
+            assert.deepEqual(ecs.map((a) => [a.inputArtifacts, JSON.parse(a.configuration.EnvironmentVariables ?? "[]").find((v: { name: string }) => v.name === "SERVICE")?.value]), [[["promoted"], "web"]]);
             assert.ok(ecs.every((a) => (a.runOrder ?? 1) > (promote.runOrder ?? 1)));
             // Pulls only from staging's repositories, pushes only to prod's.
             const release = plans.staging.outputs.release as { repositoryArns: Record<string, string> };
             const pull = roleStatements(plans.prod, project.inputs.serviceRole).find((s) => s.Sid === "PullApprovedImages");
             assert.deepEqual(pull?.Resource, Object.values(release.repositoryArns));
-            assert.match(buildspecText("promote.yml"), /\[ "\$pushed" = "\$digest" \]/, "promote fails if the digest changed");
+            assert.match(buildspecText("promote.yml"), /\[ "\$existing" = "\$digest" \]/, "promote fails if the digest changed");
         });
     });
 
@@ -229,7 +230,7 @@ describe("DeliveryPipeline", () => {
             assert.equal(projectEnv(project).DB_INSTANCE_ID, "prod-db");
             const rds = roleStatements(plans.staging, project.inputs.serviceRole).filter((x) => actionList(x).some((a) => a.startsWith("rds:")));
             assert.ok(rds.some((x) => actionList(x).includes("rds:CreateDBSnapshot")));
-            for (const st of rds) {
+            for (const st of rds.filter((x) => !actionList(x).includes("rds:DeleteDBSnapshot"))) {
                 assert.deepEqual(st.Resource, ["arn:aws:rds:eu-west-1:123456789012:db:prod-db", "arn:aws:rds:eu-west-1:123456789012:snapshot:staging-pre-release-*"]);
             }
             assert.match(buildspecText("db-snapshot.yml"), /aws rds create-db-snapshot --db-instance-identifier "\$\{DB_INSTANCE_ID\}"/);
@@ -254,6 +255,15 @@ describe("DeliveryPipeline", () => {
             assert.match(buildspecText("uploads-backup.yml"), />> NOTES\.md/, "the release notes say which backups were taken");
             assert.match(buildspecText("db-snapshot.yml"), />> NOTES\.md/);
         });
+        it("GIVEN staging THEN after its snapshot the step deletes only its own older pre-release snapshots beyond pipeline.snapshotsToKeep", () => {
+            const project = projectOf(plans.staging, stage(plans.staging, "Snapshot").actions.find((a) => a.name === "DatabaseSnapshot") as Action);
+            assert.equal(projectEnv(project).SNAPSHOTS_TO_KEEP, "10");
+            assert.match(projectBuildspec(project), /bash \/tmp\/prune-snapshots\.sh/);
+            const del = roleStatements(plans.staging, project.inputs.serviceRole).filter((x) => actionList(x).includes("rds:DeleteDBSnapshot"));
+            assert.deepEqual(del.map((x) => [x.Resource, x.Condition]), [
+                ["arn:aws:rds:eu-west-1:123456789012:snapshot:staging-pre-release-*", { StringEquals: { "rds:snapshot-tag/purpose": "pre-release" } }],
+            ]);
+        });
         it("GIVEN staging without uploads THEN there is no uploads backup step", () => {
             assert.equal(actionsOf(plans.staging).filter((a) => a.name === "UploadsBackup").length, 0);
             assert.equal(ofType(plans.staging, PROJECT).filter((p) => p.name.endsWith("-uploads-backup")).length, 0);
@@ -261,11 +271,14 @@ describe("DeliveryPipeline", () => {
     });
 
     describe("deploy, smoke test, sign-off and rollback", () => {
-        it("GIVEN dev THEN one ECS action per service deploys imagedefinitions-<svc>.json, then a smoke test stage", () => {
+        it("GIVEN dev THEN one deploy action per service runs the deploy step for it (code's task definition + the image), then a smoke test stage", () => {
             const deploy = stage(plans.dev, "Deploy").actions;
-            assert.deepEqual(deploy.map((a) => [a.provider, a.configuration.FileName]), [["ECS", "imagedefinitions-web.json"]]);
+            assert.deepEqual(deploy.map((a) => [a.name, a.provider]), [["Deploy-web", "CodeBuild"]]);
+            const project = projectOf(plans.dev, deploy[0]);
+            assert.equal(projectBuildspec(project), buildspecText("deploy-service.yml"));
             const svc = ofType(plans.dev, "aws:ecs/service:Service")[0];
-            assert.equal(deploy[0].configuration.ServiceName, svc.outputs.name);
+            const targets = JSON.parse(projectEnv(project).DEPLOY_TARGETS) as { name: string; service: string; parameter: string }[];
+            assert.deepEqual(targets.map((t) => [t.name, t.service, t.parameter]), [["web", svc.outputs.name, "/stageline/dev/web/task-definition"]]);
             const smoke = projectOf(plans.dev, stage(plans.dev, "SmokeTest").actions[0]);
             assert.equal(projectEnv(smoke).SMOKE_URLS, `${plans.dev.outputs.url}${plans.dev.settings.services[0].healthCheckPath}`);
             assert.ok(smoke.inputs.vpcConfig, "dev's load balancer is internal: the smoke test runs in the VPC");
@@ -276,7 +289,7 @@ describe("DeliveryPipeline", () => {
                 const deploy = stage(plans[s], "Deploy");
                 assert.deepEqual(deploy.onFailure, { result: "ROLLBACK" });
                 const order = (n: string) => deploy.actions.find((a) => a.name === n)?.runOrder ?? 0;
-                const ecs = Math.max(...deploy.actions.filter((a) => a.provider === "ECS").map((a) => a.runOrder ?? 1));
+                const ecs = Math.max(...deploy.actions.filter((a) => a.name.startsWith("Deploy-")).map((a) => a.runOrder ?? 1));
                 assert.ok(ecs < order("SmokeTest") && order("SmokeTest") < order("SignOff"));
                 const signOff = deploy.actions.find((a) => a.name === "SignOff");
                 assert.equal(signOff?.category, "Approval");
@@ -382,8 +395,9 @@ describe("DeliveryPipeline", () => {
                 }
             });
         }
-        it("GIVEN staging THEN the pipeline may pass only the services' task and execution roles, only to ECS tasks", () => {
-            const role = pipelineOf(plans.staging).resource.inputs.roleArn;
+        it("GIVEN staging THEN the deploy step may pass only the services' task and execution roles, only to ECS tasks, and the pipeline none", () => {
+            assert.equal(roleStatements(plans.staging, pipelineOf(plans.staging).resource.inputs.roleArn).filter((x) => actionList(x).includes("iam:PassRole")).length, 0);
+            const role = projectOf(plans.staging, stage(plans.staging, "Deploy").actions.find((a) => a.name === "Deploy-web") as Action).inputs.serviceRole;
             const pass = roleStatements(plans.staging, role).filter((x) => actionList(x).includes("iam:PassRole"));
             assert.equal(pass.length, 1);
             assert.deepEqual(pass[0].Condition, { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
@@ -427,6 +441,7 @@ describe("DeliveryPipeline", () => {
                 "bake-image.yml",
                 "build.yml",
                 "db-snapshot.yml",
+                "deploy-service.yml",
                 "instance-refresh.yml",
                 "load-test.yml",
                 "package.yml",

@@ -101,7 +101,7 @@ describe("DeliveryPipeline for EC2 services", () => {
         });
         it("THEN Deploy updates the ECS service and refreshes the EC2 group side by side, and rolls back on failure", () => {
             const deploy = stage(test, "Deploy");
-            assert.deepEqual(deploy.actions.map((a) => [a.name, a.provider, a.runOrder]), [["Deploy-web", "ECS", 1], ["Refresh-legacy", "CodeBuild", 1]]);
+            assert.deepEqual(deploy.actions.map((a) => [a.name, a.provider, a.runOrder]), [["Deploy-web", "CodeBuild", 1], ["Refresh-legacy", "CodeBuild", 1]]);
             assert.deepEqual(deploy.onFailure, { result: "ROLLBACK" });
             // The refresh reads the AMI the report recorded (ROLLBACK re-runs it with the previous one).
             assert.deepEqual(action(test, "Refresh-legacy").inputArtifacts, ["report"]);

@@ -70,7 +70,8 @@ describe("EC2 runtime next to Fargate", function () {
                 assert.ok(web.has(t), `web has ${t}`);
                 assert.ok(!legacy.has(t), `legacy has no ${t}`);
             }
-            for (const t of ["aws:autoscaling/group:Group", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ssm/parameter:Parameter", "aws:imagebuilder/imagePipeline:ImagePipeline"]) {
+            // (Both have an SSM parameter: legacy's AMI, web's task-definition record for the pipeline.)
+            for (const t of ["aws:autoscaling/group:Group", "aws:ec2/launchTemplate:LaunchTemplate", "aws:imagebuilder/imagePipeline:ImagePipeline"]) {
                 assert.ok(legacy.has(t), `legacy has ${t}`);
                 assert.ok(!web.has(t), `web has no ${t}`);
             }

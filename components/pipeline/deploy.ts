@@ -1,0 +1,68 @@
+/**
+ * The Deploy step of container services: one CodeBuild project per pipeline, one action per
+ * service, running scripts/deploy-service.sh. It deploys the task definition revision
+ * infrastructure code registered (recorded by `pulumi up` in the service's SSM parameter,
+ * `AppService.taskDefinitionParameterName`) with the release's image swapped in.
+ *
+ * CodePipeline's own ECS deploy action is not used: it copies the revision the service runs now and
+ * swaps only the image, ignoring revisions registered outside it
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html), so
+ * environment, secrets, CPU/memory and roles changed in code would never reach the tasks.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AppService } from "../appService";
+import type { Statement } from "./iam";
+
+/** Buildspec file of the deploy step. */
+export const DEPLOY_BUILDSPEC = "deploy-service.yml";
+
+/** Minutes the deploy step waits for a rolling deployment (the old ECS action's DeploymentTimeout). */
+export const DEPLOY_TIMEOUT_MINUTES = 30;
+
+/** What scripts/deploy-service.sh reads for each service (DEPLOY_TARGETS). */
+export function deployTargets(services: readonly AppService<"fargate">[]): pulumi.Output<string> {
+    return pulumi.jsonStringify(
+        services.map((s) => ({
+            name: s.serviceName,
+            cluster: s.clusterName,
+            service: s.ecsServiceName,
+            container: s.containerName,
+            parameter: s.taskDefinitionParameterName,
+        })),
+    );
+}
+
+/**
+ * The deploy role's statements: read each service's task-definition parameter, register the new
+ * revision (with its tags), update and watch the services, pass their two roles to ECS tasks.
+ */
+export function deployStatements(
+    services: readonly AppService<"fargate">[],
+    region: pulumi.Input<string>,
+    accountId: pulumi.Input<string>,
+): Statement[] {
+    return [
+        // Only its services' records: https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-parameter-access.html
+        { Sid: "ReadCodeOwnedTaskDefinition", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: services.map((s) => s.taskDefinitionParameterArn) },
+        // RegisterTaskDefinition / DescribeTaskDefinition accept no resource scoping: `*` is the only form
+        // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+        { Sid: "RegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], Resource: "*" },
+        // Registering with tags also needs ecs:TagResource, only as part of the register call
+        // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
+        {
+            Sid: "TagRegisteredTaskDefinitions",
+            Effect: "Allow",
+            Action: ["ecs:TagResource"],
+            Resource: services.map((s) => pulumi.interpolate`arn:aws:ecs:${region}:${accountId}:task-definition/${s.taskFamily}:*`),
+            Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
+        },
+        { Sid: "UpdateStageServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: services.map((s) => s.ecsServiceArn) },
+        {
+            Sid: "PassServiceRolesToEcsTasks",
+            Effect: "Allow",
+            Action: ["iam:PassRole"],
+            Resource: services.flatMap((s) => [s.taskRoleArn, s.executionRoleArn]),
+            Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+        },
+    ];
+}
