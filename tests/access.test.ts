@@ -84,10 +84,14 @@ describe("IAM access matrix (iam-simulate on the planned policies)", function ()
         });
     });
 
-    describe("finding 4: the pipeline role makes the ECS deploy action's calls", () => {
+    describe("finding 4: whoever deploys the services can make every call the deploy makes", () => {
+        // The ECS deploy action (and so the pipeline role's ECS grants) gave way to the deploy-services
+        // CodeBuild step, which registers code's revision (issue 19); its role now carries these calls.
         for (const stack of STACKS) {
-            it(`${stack}: ecs:DescribeTasks, ecs:ListTasks and ecs:TagResource (tag-on-register) are allowed`, () => {
-                allowed(["ecs:DescribeTasks", "ecs:ListTasks", "ecs:TagResource"].flatMap((a) => row(stack, /-pipeline-role$/, a)));
+            it(`${stack}: register with tags (ecs:TagResource on RegisterTaskDefinition), update and watch each service, pass only the task roles`, () => {
+                allowed(["ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:UpdateService", "ecs:DescribeServices", "iam:PassRole", "ssm:GetParameter"].flatMap((a) => row(stack, /-deploy-services-role$/, a, (r) => r.kind === "needs")));
+                // ...and nothing deploys through the pipeline role any more.
+                denied(row(stack, /-pipeline-role$/, "ecs:UpdateService"));
             });
         }
     });

@@ -138,40 +138,6 @@ export function vpcStatements(region: string, accountId: pulumi.Input<string>, s
     ];
 }
 
-/**
- * What CodePipeline's ECS deploy action needs, scoped to the stage's services and their roles:
- * the "Service role permissions" of
- * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ECS.html lists
- * ecs:DescribeServices, DescribeTaskDefinition, DescribeTasks, ListTasks, RegisterTaskDefinition,
- * TagResource, UpdateService and iam:PassRole. Our task definitions are tagged, so registering the
- * action's revision also tags it (ecs:TagResource with ecs:CreateAction = RegisterTaskDefinition,
- * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
- */
-export function ecsDeployStatements(serviceArns: Arn[], passRoleArns: Arn[], region?: string, accountId?: pulumi.Input<string>): Statement[] {
-    const ecsArn = (res: string) => (region && accountId ? pulumi.interpolate`arn:aws:ecs:${region}:${accountId}:${res}` : "*");
-    return [
-        { Sid: "UpdateStageServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: serviceArns },
-        // RegisterTaskDefinition / DescribeTaskDefinition accept no resource scoping: `*` is the only form.
-        { Sid: "RegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], Resource: "*" },
-        // The action watches the rollout's tasks (ListTasks is authorised on container instances).
-        { Sid: "WatchDeployTasks", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:ListTasks"], Resource: [ecsArn("task/*"), ecsArn("container-instance/*")] },
-        {
-            Sid: "TagRegisteredRevisions",
-            Effect: "Allow",
-            Action: ["ecs:TagResource"],
-            Resource: ecsArn("task-definition/*"),
-            Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
-        },
-        {
-            Sid: "PassServiceRolesToEcsTasks",
-            Effect: "Allow",
-            Action: ["iam:PassRole"],
-            Resource: passRoleArns,
-            Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-        },
-    ];
-}
-
 /** Start and watch the pipeline's own CodeBuild projects. */
 export function codeBuildStartStatement(projectArns: Arn[]): Statement {
     return { Sid: "RunPipelineBuilds", Effect: "Allow", Action: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"], Resource: projectArns };

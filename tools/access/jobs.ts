@@ -268,22 +268,6 @@ export const JOBS: Job[] = [
                 { action: "codebuild:BatchGetBuilds", resource: String(ofType(c.plan, "aws:codebuild/project:Project")[0].outputs.arn) },
             ];
             if (c.plan.settings.pipeline.trigger !== "promote") out.push({ action: `${connection(c).split(":")[2]}:UseConnection`, resource: connection(c), note: "source action" });
-            for (const s of services(c)) {
-                const clusterName = String(s.inputs.cluster).split("/").pop();
-                const family = String(find(c, "aws:ecs/taskDefinition:TaskDefinition", () => true, "task definition").inputs.family);
-                out.push(
-                    { action: "ecs:DescribeServices", resource: String(s.outputs.arn) },
-                    { action: "ecs:UpdateService", resource: String(s.outputs.arn) },
-                    { action: "ecs:DescribeTaskDefinition", resource: "*" },
-                    { action: "ecs:RegisterTaskDefinition", resource: "*" },
-                    { action: "ecs:TagResource", resource: `arn:aws:ecs:${c.region}:${acct}:task-definition/${family}:2`, context: { "ecs:CreateAction": "RegisterTaskDefinition" }, note: "tagged revision" },
-                    { action: "ecs:ListTasks", resource: `arn:aws:ecs:${c.region}:${acct}:container-instance/${clusterName}/*`, note: "watch the rollout" },
-                    { action: "ecs:DescribeTasks", resource: `arn:aws:ecs:${c.region}:${acct}:task/${clusterName}/0123456789abcdef0123456789abcdef` },
-                );
-            }
-            for (const r of ofType(c.plan, "aws:iam/role:Role").filter((r) => /-(execution|task)$/.test(r.name))) {
-                out.push({ action: "iam:PassRole", resource: String(r.outputs.arn), context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
-            }
             if (has(c, "aws:sns/topic:Topic", "approvals")) out.push({ action: "sns:Publish", resource: arnOf(c, "aws:sns/topic:Topic", "approvals") });
             if (c.plan.settings.pipeline.trigger === "promote") out.push({ action: "s3:GetObject", resource: "arn:aws:s3:::staging-releases-3f9a2c1/approved/release.zip", note: "staging's release" });
             return out;
@@ -291,6 +275,35 @@ export const JOBS: Job[] = [
         never: (c) => [
             ...services(c).map((s) => ({ action: "iam:PassRole", resource: String(find(c, "aws:iam/role:Role", named("pipeline-role"), "pipeline role").outputs.arn), context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, note: `pass itself (${s.name})` })),
             ...services(c).map((s) => ({ action: "ecs:DeleteService", resource: String(s.outputs.arn) })),
+            // Services deploy through the deploy-services CodeBuild step (components/pipeline/deploy.ts), not an ECS action.
+            ...services(c).map((s) => ({ action: "ecs:UpdateService", resource: String(s.outputs.arn), note: "deploys only through deploy-services" })),
+        ],
+    },
+    {
+        role: /^deploy-services-role$/,
+        purpose: "CodeBuild Deploy: register code's task definition (from SSM) with the release image, update each service, wait until stable",
+        docs: [DOC.codebuildRole, DOC.ecsAction, DOC.ecsTagOnCreate, "https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-parameter-access.html"],
+        assumedBy: () => codebuild,
+        calls: (c) => {
+            const out: Call[] = [...buildBasics(c, "deploy-services")];
+            for (const p of ofType(c.plan, "aws:ssm/parameter:Parameter").filter((r) => /-task-definition$/.test(r.name))) {
+                out.push({ action: "ssm:GetParameter", resource: String(p.outputs.arn), note: "the revision code registered" });
+            }
+            for (const td of ofType(c.plan, "aws:ecs/taskDefinition:TaskDefinition")) {
+                out.push({ action: "ecs:TagResource", resource: `arn:aws:ecs:${c.region}:${acct}:task-definition/${String(td.inputs.family)}:2`, context: { "ecs:CreateAction": "RegisterTaskDefinition" }, note: "tags on the new revision" });
+            }
+            out.push({ action: "ecs:DescribeTaskDefinition", resource: "*" }, { action: "ecs:RegisterTaskDefinition", resource: "*" });
+            for (const s of services(c)) out.push({ action: "ecs:UpdateService", resource: String(s.outputs.arn) }, { action: "ecs:DescribeServices", resource: String(s.outputs.arn) });
+            for (const r of ofType(c.plan, "aws:iam/role:Role").filter((r) => /-(execution|task)$/.test(r.name))) {
+                out.push({ action: "iam:PassRole", resource: String(r.outputs.arn), context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
+            }
+            return out;
+        },
+        never: (c) => [
+            ...otherStageData(c),
+            ...services(c).map((s) => ({ action: "ecs:DeleteService", resource: String(s.outputs.arn) })),
+            { action: "ecs:TagResource", resource: services(c).length > 0 ? String(services(c)[0].outputs.arn) : `arn:aws:ecs:${c.region}:${acct}:service/x/y`, note: "retag a running service" },
+            { action: "ssm:PutParameter", resource: `arn:aws:ssm:${c.region}:${acct}:parameter/stageline/${c.stage}/web/task-definition`, note: "code owns the revision" },
         ],
     },
     {
