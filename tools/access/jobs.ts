@@ -186,12 +186,15 @@ export const JOBS: Job[] = [
                 { action: "rds:CreateDBSnapshot", resource: snap },
                 { action: "rds:AddTagsToResource", resource: snap },
                 { action: "rds:DescribeDBSnapshots", resource: snap },
+                // Housekeeping (issue 19): delete its own older pre-release snapshots, tagged purpose=pre-release.
+                { action: "rds:DeleteDBSnapshot", resource: snap, context: { "rds:snapshot-tag/purpose": "pre-release" }, note: "prune its own older snapshot" },
             ];
         },
         never: (c) => [
             ...otherStageData(c),
             { action: "rds:DeleteDBInstance", resource: `arn:aws:rds:${c.region}:${acct}:db:prod-db` },
-            { action: "rds:DeleteDBSnapshot", resource: `arn:aws:rds:${c.region}:${acct}:snapshot:${c.stage}-pre-release-20260101` },
+            { action: "rds:DeleteDBSnapshot", resource: `arn:aws:rds:${c.region}:${acct}:snapshot:${c.stage}-pre-release-20260101`, note: "untagged: made by a person" },
+            { action: "rds:DeleteDBSnapshot", resource: `arn:aws:rds:${c.region}:${acct}:snapshot:${c.stage}-manual-20260101`, context: { "rds:snapshot-tag/purpose": "pre-release" }, note: "another name prefix" },
         ],
     },
     {
