@@ -59,6 +59,12 @@ export interface GitHubReposArgs {
      * @default templates/release-label-check.yml
      */
     readonly releaseWorkflowFile?: string;
+    /**
+     * The organisation objects this stage's Environment and deploy role hang on, when another
+     * stack (prod) owns them: read by the program (infra/stacks.ts), never by this component.
+     * @default none (required unless `github.manageOrgResources`)
+     */
+    readonly org?: { readonly oidcProviderArn: pulumi.Input<string>; readonly infraRepository: pulumi.Input<string> };
 }
 
 /** What a stage's GitHub Environment accepts and which identity it deploys as. */
@@ -69,6 +75,8 @@ export class GitHubRepos extends pulumi.ComponentResource {
     readonly environmentName: string;
     /** The repositories this stack manages (empty unless it owns org-wide resources). */
     readonly repositoryNames: readonly string[];
+    /** When this stack owns the organisation objects: what the other stages' Environments and roles hang on. */
+    readonly org?: pulumi.Output<{ oidcProviderArn: string; infraRepository: string }>;
 
     constructor(name: string, args: GitHubReposArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:github:GitHubRepos", name, {}, opts);
@@ -81,8 +89,9 @@ export class GitHubRepos extends pulumi.ComponentResource {
         const ctx: Ctx = { name, args, parent: this, gh: { parent: this, provider } };
 
         const org = g.manageOrgResources ? createOrgResources(ctx, workflow) : undefined;
-        const providerArn = org ? org.oidcProvider.arn : pulumi.interpolate`arn:aws:iam::${args.accountId}:oidc-provider/${OIDC_HOST}`;
-        const infraRepo: pulumi.Input<string> = org?.repositories.get(g.infraRepository)?.name.apply((n) => n ?? g.infraRepository) ?? g.infraRepository;
+        // Not the owner: prod's provider and repository, so this stack cannot deploy before prod's (infra/stacks.ts).
+        const providerArn = org ? org.oidcProvider.arn : (args.org as NonNullable<GitHubReposArgs["org"]>).oidcProviderArn;
+        const infraRepo: pulumi.Input<string> = org?.repositories.get(g.infraRepository)?.name.apply((n) => n ?? g.infraRepository) ?? (args.org as NonNullable<GitHubReposArgs["org"]>).infraRepository;
 
         const env = createStageEnvironment(ctx, infraRepo);
         const role = createDeployRole(ctx, providerArn);
@@ -92,7 +101,8 @@ export class GitHubRepos extends pulumi.ComponentResource {
         this.deployRoleArn = role.arn;
         this.environmentName = args.stage;
         this.repositoryNames = org ? [...org.repositories.keys()] : [];
-        this.registerOutputs({ deployRoleArn: this.deployRoleArn, environmentName: this.environmentName, repositoryNames: this.repositoryNames });
+        this.org = org ? pulumi.all([providerArn, infraRepo]).apply(([oidcProviderArn, infraRepository]) => ({ oidcProviderArn, infraRepository })) : undefined;
+        this.registerOutputs({ deployRoleArn: this.deployRoleArn, environmentName: this.environmentName, repositoryNames: this.repositoryNames, org: this.org });
     }
 }
 
@@ -101,6 +111,7 @@ export function validateGitHubArgs(args: GitHubReposArgs): string[] {
     const g = args.github;
     const out: string[] = [];
     if (!g.owner) out.push("github.owner is empty; set the GitHub organisation");
+    if (!g.manageOrgResources && args.org === undefined) out.push("org is missing; allowed: the OIDC provider and infrastructure repository of the stack that owns them (prod; infra/stacks.ts)");
     const seen = new Set<string>();
     for (const r of g.repositories) {
         const key = r.name.toLowerCase();

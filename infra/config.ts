@@ -25,6 +25,7 @@ import {
     EdgeSettings,
 } from "./settings";
 import { cidrOverlaps, parseCidr } from "./cidr";
+import { resolveProdStack } from "./stacks";
 
 export const NS = "stageline";
 
@@ -186,6 +187,8 @@ export const SECTION_SHAPES = {
 /** Every top-level key under `stageline:`, with its shape. */
 const TOP_LEVEL = {
     stage: oneOf(STAGES as unknown as [Stage, ...Stage[]]),
+    /** The prod stack a non-prod stack reads (infra/stacks.ts). */
+    prodStack: str("a fully qualified stack name org/project/stack, e.g. acme/stageline/prod", STACK_REF_RE),
     network: networkShape.partial(),
     edge: edgeShape.partial(),
     database: databaseShape.partial(),
@@ -639,7 +642,8 @@ const RULE_INPUTS: Record<string, string[]> = {
     "edge.hostedZoneId": ["edge.public", "edge.tls"],
     "database.maxAllocatedStorageGb": ["database.allocatedStorageGb"],
     "pipeline.connectionArn": ["pipeline.enabled", "pipeline.trigger"],
-    "pipeline.promoteFromStack": ["pipeline.enabled", "pipeline.trigger"],
+    prodStack: ["database.mode", "database.prodStack", "pipeline.enabled", "pipeline.signOff", "pipeline.trigger", "github.enabled", "github.manageOrgResources"],
+    "github.manageOrgResources": ["github.enabled"],
     "pipeline.trigger": ["pipeline.enabled"],
     "pipeline.approval": ["pipeline.enabled"],
     "pipeline.snapshotBeforeDeploy": ["pipeline.enabled"],
@@ -738,9 +742,6 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
     if (mode === "shared") {
         if (stage !== "staging") {
             problems.push({ key: k("database.mode"), given: `"shared"`, allowed: `"owned" in ${stage} (only staging uses production's database)` });
-        }
-        if (db.prodStack === undefined) {
-            problems.push({ key: k("database.prodStack"), given: "(missing)", allowed: "the production stack staging reads its database from, org/project/stack, e.g. acme/stageline/prod" });
         }
         const sharedKeys = ["mode", "prodStack", "prodAvailabilityZones", "prodEngine"];
         const ownedKeys = Object.keys(db).filter((x) => !sharedKeys.includes(x));
@@ -863,9 +864,7 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
     if (pipeline.enabled && pipeline.trigger !== "promote" && pipeline.connectionArn === undefined) {
         problems.push({ key: k("pipeline.connectionArn"), given: "(missing)", allowed: "the ARN of an authorised CodeConnections GitHub connection (see README: one-time setup), or pipeline.enabled: false" });
     }
-    if (pipeline.enabled && pipeline.trigger === "promote" && pipeline.promoteFromStack === undefined) {
-        problems.push({ key: k("pipeline.promoteFromStack"), given: "(missing)", allowed: "the stack whose approved images this stage promotes, e.g. acme/stageline/staging" });
-    }
+    delete (pipeline as { promoteFromStack?: string }).promoteFromStack; // refused below (resolveProdStack)
     if (stage === "prod" && pipeline.enabled && pipeline.trigger !== "promote") {
         problems.push({ key: k("pipeline.trigger"), given: renderGiven(pipeline.trigger), allowed: `"promote" in prod (prod deploys the image staging approved; it never rebuilds)` });
     }
@@ -915,11 +914,16 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
         problems.push({ key: k("github.reviewers"), given: "an empty list", allowed: `at least one reviewer or reviewer team in ${stage} (deployments need an approval)` });
     }
 
+    // Which stack this one reads (one-pass deploy order: infra/stacks.ts).
+    const prodStack = resolveProdStack({ stage, database, pipeline, github }, { prodStack: c.prodStack, databaseProdStack: db.prodStack, promoteFromStack: p.promoteFromStack }, k, problems);
+    if (database.mode === "shared") database = { ...database, prodStack: prodStack ?? "" };
+
     return {
         project,
         stack,
         stage,
         region,
+        ...(prodStack !== undefined ? { prodStack } : {}),
         network,
         edge,
         database,

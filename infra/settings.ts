@@ -169,8 +169,6 @@ export interface PipelineSettings {
     readonly snapshotBeforeDeploy: boolean;
     /** A sign-off approval after the smoke test; rejecting it rolls the stage back. */
     readonly signOff: boolean;
-    /** Stack whose approved images prod promotes (prod only), e.g. `acme/stageline/staging`. */
-    readonly promoteFromStack?: string;
     readonly buildComputeType: string;
     readonly buildTimeoutMinutes: number;
     readonly logRetentionDays: number;
@@ -236,6 +234,11 @@ export interface StageSettings {
     readonly stage: Stage;
     /** AWS region. */
     readonly region: string;
+    /**
+     * The prod stack this stack reads (`org/project/stack`; infra/stacks.ts): set in staging, test
+     * and dev when they read prod, never in prod (prod reads no stack).
+     */
+    readonly prodStack?: string;
     readonly network: NetworkSettings;
     readonly edge: EdgeSettings;
     readonly database: DatabaseSettings;
