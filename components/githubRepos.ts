@@ -111,6 +111,9 @@ export function validateGitHubArgs(args: GitHubReposArgs): string[] {
     const g = args.github;
     const out: string[] = [];
     if (!g.owner) out.push("github.owner is empty; set the GitHub organisation");
+    if (g.manageOrgResources && g.repositories.some((r) => r.kind === "software") && g.automationAppId === undefined) {
+        out.push("github.automationAppId is missing; allowed: the GitHub App id pulumi up runs as (the rulesets' bypass actor, so the release gate file on main can be updated)");
+    }
     if (!g.manageOrgResources && args.org === undefined) out.push("org is missing; allowed: the OIDC provider and infrastructure repository of the stack that owns them (prod; infra/stacks.ts)");
     const seen = new Set<string>();
     for (const r of g.repositories) {
@@ -229,12 +232,19 @@ function commitReleaseGate(ctx: Ctx, r: RepositorySettings, repo: github.Reposit
  * The rules of a repository's branches, in two rulesets GitHub layers together:
  * `<repo>-branches` on every stage branch (PR with approvals, stale reviews dismissed, required
  * checks, no force push, no deletion) and `<repo>-main` on `main` (linear history, and in software
- * repositories the release-label check). No bypass actors: administrators are bound too.
+ * repositories the release-label check). People, administrators included, are bound. In software
+ * repositories, where stageline commits the release gate to `main`, the automation's GitHub App
+ * (`github.automationAppId`) is the one bypass actor, so a changed gate can still be committed
+ * once pull requests are required — else GitHub refuses it ("Repository rule violations found")
+ * and prod's `pulumi up` fails. GitHub Apps may be on a ruleset's bypass list:
+ * https://docs.github.com/en/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/creating-rulesets-for-a-repository#granting-bypass-permissions-for-your-ruleset
+ * (`bypassActors`, actorType "Integration" with the App id: https://www.pulumi.com/registry/packages/github/api-docs/repositoryruleset/)
  */
 function createRulesets(ctx: Ctx, r: RepositorySettings, repo: github.Repository, after: pulumi.Resource[]): void {
     const g = ctx.args.github;
     const branches = r.deploys ? [...STAGE_BRANCHES] : ["main"];
     const checks = r.kind === "infrastructure" ? [...g.requiredChecks] : [];
+    const bypassActors = releaseGateBypass(g, r);
     const statusChecks = (names: string[]) =>
         names.length > 0 ? { requiredChecks: names.map((context) => ({ context })), strictRequiredStatusChecksPolicy: true } : undefined;
     new github.RepositoryRuleset(
@@ -244,6 +254,7 @@ function createRulesets(ctx: Ctx, r: RepositorySettings, repo: github.Repository
             name: `${r.name}-branches`,
             target: "branch",
             enforcement: "active",
+            bypassActors,
             conditions: { refName: { includes: branches.map((b) => `refs/heads/${b}`), excludes: [] } },
             rules: {
                 pullRequest: {
@@ -267,6 +278,7 @@ function createRulesets(ctx: Ctx, r: RepositorySettings, repo: github.Repository
             name: `${r.name}-main`,
             target: "branch",
             enforcement: "active",
+            bypassActors,
             conditions: { refName: { includes: ["refs/heads/main"], excludes: [] } },
             rules: {
                 requiredLinearHistory: true,
@@ -277,6 +289,12 @@ function createRulesets(ctx: Ctx, r: RepositorySettings, repo: github.Repository
         },
         { ...ctx.gh, dependsOn: after },
     );
+}
+
+/** The rulesets' bypass list: the automation's App where stageline commits to `main` (software repositories), else none. */
+export function releaseGateBypass(g: Pick<GitHubSettings, "automationAppId">, r: Pick<RepositorySettings, "kind">): { actorId: number; actorType: string; bypassMode: string }[] | undefined {
+    if (r.kind !== "software" || g.automationAppId === undefined) return undefined;
+    return [{ actorId: g.automationAppId, actorType: "Integration", bypassMode: "always" }];
 }
 
 /** The stage's Environment on the infrastructure repository: reviewers and the one branch it accepts. */

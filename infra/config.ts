@@ -26,6 +26,7 @@ import {
 } from "./settings";
 import { cidrOverlaps, parseCidr } from "./cidr";
 import { resolveProdStack } from "./stacks";
+import { githubRuleProblems, GITHUB_PLANS } from "./githubRules";
 
 export const NS = "stageline";
 
@@ -172,6 +173,8 @@ const githubShape = z.strictObject({
     reviewerTeams: list(str("a GitHub team slug", /^[a-z0-9_-]{1,100}$/), "GitHub team slugs"),
     requiredChecks: list(str("a status check name"), "status check names"),
     deployBranch: str("a branch name", /^[A-Za-z0-9._/-]+$/),
+    plan: oneOf(GITHUB_PLANS as unknown as ["free", "team", "enterprise"]),
+    automationAppId: int(1, 2147483647, " (a GitHub App id)"),
 });
 
 /** The object-shaped sections, for tools and tests that walk every key. */
@@ -650,6 +653,8 @@ const RULE_INPUTS: Record<string, string[]> = {
     "github.owner": ["github.enabled"],
     "github.infraRepository": ["github.enabled", "github.repositories"],
     "github.reviewers": ["github.enabled", "github.reviewerTeams"],
+    "github.plan": ["github.enabled", "github.repositories", "github.infraRepository", "github.reviewers", "github.reviewerTeams"],
+    "github.automationAppId": ["github.enabled", "github.manageOrgResources", "github.repositories"],
 };
 const SERVICE_RULE_INPUTS: Record<string, string[]> = {
     memory: ["cpu", "runtime"],
@@ -913,6 +918,8 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
     if (github.enabled && (stage === "staging" || stage === "prod") && github.reviewers.length + github.reviewerTeams.length === 0) {
         problems.push({ key: k("github.reviewers"), given: "an empty list", allowed: `at least one reviewer or reviewer team in ${stage} (deployments need an approval)` });
     }
+
+    problems.push(...githubRuleProblems(stage, github, k));
 
     // Which stack this one reads (one-pass deploy order: infra/stacks.ts).
     const prodStack = resolveProdStack({ stage, database, pipeline, github }, { prodStack: c.prodStack, databaseProdStack: db.prodStack, promoteFromStack: p.promoteFromStack }, k, problems);

@@ -213,6 +213,13 @@ export interface GitHubSettings {
      * Defaults: dev → dev, test → qa, staging → main, prod → main.
      */
     readonly deployBranch: string;
+    /** The organisation's GitHub plan: what its Environments can enforce in private repositories (infra/githubRules.ts). */
+    readonly plan?: "free" | "team" | "enterprise";
+    /**
+     * The GitHub App the org-owning stack's `pulumi up` authenticates as: the one bypass actor of
+     * the rulesets, so stageline can update the files it commits to protected branches.
+     */
+    readonly automationAppId?: number;
 }
 
 export interface AlertSettings {
