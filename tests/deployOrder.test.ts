@@ -186,6 +186,19 @@ describe("the deploy order from the stack files alone", () => {
     });
 });
 
+describe("who may read another stack", () => {
+    /** Every .ts file under a directory. */
+    const sources = (dir: string): string[] =>
+        fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+
+    it("GIVEN the program's sources THEN only infra/stacks.ts creates a StackReference; components receive plain inputs", () => {
+        const creators = [...sources(path.join(ROOT, "components")), ...sources(path.join(ROOT, "infra"))]
+            .filter((f) => /\bStackReference\s*\(/.test(fs.readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "")))
+            .map((f) => path.relative(ROOT, f));
+        assert.deepEqual(creators, [path.join("infra", "stacks.ts")]);
+    });
+});
+
 describe("config: which stack a stack reads", () => {
     const raw = (stack: string): RawConfig => readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), stack).config;
     const problems = (stack: string, config: RawConfig): string[] => {
