@@ -26,7 +26,7 @@ import { AppService, isEc2, isFargate } from "./appService";
 import { SecureBucket } from "./secureBucket";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import * as iam from "./pipeline/iam";
-import { HandoffLocation, publishStatements, sourceStatements, publisherRepositoryArns, publisherKeyStatement } from "./pipeline/handoff";
+import { HandoffLocation, publishStatements, sourceStatements, publisherRepositoryArns, publisherKeyStatements } from "./pipeline/handoff";
 import { keepLogs } from "./dataGuard";
 
 
@@ -643,7 +643,7 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
         statements: [
             ...(containers.length > 0 ? [iam.ecrLoginStatement(), iam.ecrPullStatement(sourceRepos), iam.ecrPushStatement(containers.map((s) => s.repositoryArn))] : []),
             // Staging's AMIs are encrypted with staging's key (named by its alias), prod's copies with prod's.
-            ...(instances.length > 0 ? [...iam.amiCopyStatements(env.region, env.accountId, env.kmsKeyArn, env.kmsKeyArn), publisherKeyStatement(env.region, env.accountId, release.publisherStage)] : []),
+            ...(instances.length > 0 ? [...iam.amiCopyStatements(env.region, env.accountId, env.kmsKeyArn, env.kmsKeyArn), ...publisherKeyStatements(env.region, env.accountId, release.publisherStage)] : []),
         ],
         environment: {
             TARGETS: pulumi.jsonStringify(containers.map((s) => ({ name: s.serviceName, repositoryUrl: s.repositoryUrl, containerName: s.containerName }))),

@@ -119,12 +119,12 @@ export function publisherRepositoryArns(region: string, accountId: pulumi.Input<
  * `alias/stageline-<stage>` (Environment) through `kms:ResourceAliases`, since prod cannot read
  * the publisher's key ARN: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases
  */
-export function publisherKeyStatement(region: string, accountId: pulumi.Input<string>, publisherStage: pulumi.Input<string>): Statement {
-    return {
-        Sid: "PublisherAmiKey",
-        Effect: "Allow",
-        Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:CreateGrant"],
-        Resource: pulumi.interpolate`arn:aws:kms:${region}:${accountId}:key/*`,
-        Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": pulumi.interpolate`alias/stageline-${publisherStage}` } },
-    } as Statement;
+export function publisherKeyStatements(region: string, accountId: pulumi.Input<string>, publisherStage: pulumi.Input<string>): Statement[] {
+    const key = pulumi.interpolate`arn:aws:kms:${region}:${accountId}:key/*`;
+    const alias = { "ForAnyValue:StringEquals": { "kms:ResourceAliases": pulumi.interpolate`alias/stageline-${publisherStage}` } };
+    return [
+        { Sid: "PublisherAmiKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom"], Resource: key, Condition: alias },
+        // EBS needs a grant on the source key to copy the snapshots; only for AWS resources, as amiCopyStatements does.
+        { Sid: "PublisherAmiKeyGrant", Effect: "Allow", Action: ["kms:CreateGrant"], Resource: key, Condition: { ...alias, Bool: { "kms:GrantIsForAWSResource": "true" } } },
+    ];
 }
