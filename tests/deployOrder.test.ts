@@ -14,6 +14,8 @@ import { deployOrder, orderProblems, readmeDeployOrder, readsOfStackFile, readsO
 import { loadSettings, RawConfig, readStackFile } from "../infra/config";
 import { ConfigError } from "../infra/errors";
 import { stackReads } from "../infra/stacks";
+import { loadSources, planStacks } from "../tools/plan/stacks";
+import { stackReport } from "../tools/plan/report";
 
 const PROJECT = "stageline";
 const ORG = "acme";
@@ -183,6 +185,23 @@ describe("the deploy order from the stack files alone", () => {
             const fromFile = readsOfStackFiles(ROOT, PROJECT).find((r) => r.stack === stack)?.reads.map((r) => fqn(r.stack)) ?? [];
             assert.deepEqual(stackReads(stackSettings(stack)).map((r) => r.stack), fromFile, stack);
         }
+    });
+});
+
+describe("npm run plan says when it serves a stand-in", () => {
+    it("GIVEN staging planned alone THEN its report says, even with --quiet, that prod's outputs are a stand-in; with prod in the run they are prod's planned outputs", async () => {
+        const [alone] = await planStacks(loadSources(["staging"]));
+        assert.deepEqual(alone.references, [{ stack: fqn("prod"), from: "fixture" }]);
+        assert.ok(
+            stackReport(alone, { quiet: true }).includes(
+                "  StackReference acme/stageline/prod: STAND-IN — fixture outputs (tools/harness.ts prodFixtureOutputs), because acme/stageline/prod was not planned in this run; plan it too (npm run plan without --stack) to use its real outputs",
+            ),
+        );
+        const both = await planStacks(loadSources(["staging", "prod"]));
+        assert.deepEqual(both.map((p) => p.source.stack), ["prod", "staging"], "prod is planned first");
+        assert.deepEqual(both[1].references, [{ stack: fqn("prod"), from: "planned" }]);
+        assert.ok(stackReport(both[1], { quiet: true }).includes("  StackReference acme/stageline/prod: its outputs as planned in this run"));
+        assert.deepEqual(both[0].references, [], "prod reads no stack");
     });
 });
 
