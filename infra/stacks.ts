@@ -176,17 +176,13 @@ export function readStacks(s: StageSettings): CrossStackInputs {
     }
     const ref = new pulumi.StackReference(`${s.stage}-reads-prod`, { name: s.prodStack });
     const out: CrossStackInputs = {};
-    if (r.database) {
-        const c: Partial<Record<keyof ProdDatabaseContract, pulumi.Output<unknown>>> = {};
-        for (const key of PROD_CONTRACT_KEYS) c[key] = ref.requireOutput(key);
-        out.prodDatabase = c as ContractOutputs;
-    }
+    if (r.database) out.prodDatabase = readProdContract(ref);
     if (r.releaseHandoff) out.releaseHandoff = ref.requireOutput(RELEASE_HANDOFF_OUTPUT) as pulumi.Output<ReleaseHandoff>;
     if (r.githubOrg) out.githubOrg = ref.requireOutput(GITHUB_ORG_OUTPUT) as pulumi.Output<GitHubOrgContract>;
     return out;
 }
 
-/** Reads the database contract from a reference (kept for callers of the old infra/contract.ts). */
+/** Reads the database contract from a reference, each key with `requireOutput`. */
 export function readProdContract(ref: pulumi.StackReference): ContractOutputs {
     const out: Partial<Record<keyof ProdDatabaseContract, pulumi.Output<unknown>>> = {};
     for (const key of PROD_CONTRACT_KEYS) out[key] = ref.requireOutput(key);
