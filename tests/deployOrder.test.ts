@@ -16,6 +16,7 @@ import { ConfigError } from "../infra/errors";
 import { stackReads } from "../infra/stacks";
 import { loadSources, planStacks } from "../tools/plan/stacks";
 import { stackReport } from "../tools/plan/report";
+import { compareStacks } from "../tools/plan/compare";
 
 const PROJECT = "stageline";
 const ORG = "acme";
@@ -202,6 +203,9 @@ describe("npm run plan says when it serves a stand-in", () => {
         assert.deepEqual(both[1].references, [{ stack: fqn("prod"), from: "planned" }]);
         assert.ok(stackReport(both[1], { quiet: true }).includes("  StackReference acme/stageline/prod: its outputs as planned in this run"));
         assert.deepEqual(both[0].references, [], "prod reads no stack");
+        // Staging still mirrors prod: the hand-off and the reference follow from declared settings.
+        const unexpected = compareStacks(both[1], both[0]).differences.filter((d) => d.verdict === "unexpected");
+        assert.deepEqual(unexpected.map((d) => `${d.key}: ${d.reason}`), []);
     });
 });
 

@@ -110,6 +110,8 @@ const COMPONENT_SECTIONS: Record<string, string[]> = {
     // Its steps follow the services (one bake and refresh per EC2 service, ECS deploys per container).
     DeliveryPipeline: ["pipeline", "services", "database", "uploads"],
     GitHubRepos: ["github"],
+    // The release hand-off prod owns exists because its pipeline promotes (pipeline.trigger).
+    ReleaseHandoff: ["pipeline"],
     SecureBucket: ["uploads"],
 };
 
