@@ -631,7 +631,8 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
                 namespace: "Release",
                 outputArtifacts: ["release"],
                 // Started deliberately by the release manager after staging's sign-off (see docs/pipeline.md).
-                // Known from this stack's own resources: never empty (ActionConfiguration values have at least 1 character).
+                // Known from this stack's own resources, so never empty: ActionConfiguration values have a
+                // minimum length of 1 (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html).
                 configuration: { S3Bucket: release.bucket, S3ObjectKey: release.objectKey, PollForSourceChanges: "false" },
             },
         ],
