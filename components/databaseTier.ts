@@ -7,7 +7,7 @@
  *   `deletionProtection` is on (prod) — `protect` + `retainOnDelete`, a final snapshot and an AWS
  *   Backup plan, so no deploy can lose the data.
  * - **shared** (staging): no RDS resource at all. Production's database is read from the prod
- *   stack through a `StackReference` (the contract in infra/contract.ts), and staging owns the
+ *   stack by the program (the contract and StackReference in infra/stacks.ts), and staging owns the
  *   network path to it: a VPC peering connection, routes both ways and one ingress rule on prod's
  *   database security group. Destroying staging removes exactly those and nothing else of prod.
  *
@@ -16,7 +16,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { DatabaseEngine, DatabaseSettings, OwnedDatabaseSettings, SharedDatabaseSettings, Stage } from "../infra/settings";
-import { readProdContract, ContractOutputs } from "../infra/contract";
+import { ContractInputs, ContractOutputs } from "../infra/stacks";
 import { cidrOverlaps, parseCidr } from "../infra/cidr";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import { engineVersionProblem } from "../infra/engineVersionRules";
@@ -46,6 +46,12 @@ export interface DatabaseTierArgs {
     readonly freeStorageAlarmPercent?: number;
     /** Connections (% of the class's estimated max_connections) over which the alarm fires. @default 80 */
     readonly connectionsAlarmPercent?: number;
+    /**
+     * Shared mode: prod's database contract, read by the program (infra/stacks.ts). The component
+     * never reads another stack itself.
+     * @default none (required in shared mode)
+     */
+    readonly prodDatabase?: ContractInputs;
 }
 
 /** The AWS managed policy that lets RDS publish enhanced monitoring metrics. */
@@ -129,6 +135,7 @@ export function validateDatabaseArgs(args: DatabaseTierArgs): string[] {
         if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(d.prodStack)) {
             out.push(`database.prodStack is "${d.prodStack}"; allowed: the production stack, org/project/stack, e.g. acme/stageline/prod`);
         }
+        if (args.prodDatabase === undefined) out.push(`prodDatabase is missing; allowed: prod's database contract (infra/stacks.ts readStacks) in shared mode`);
         if (d.prodAvailabilityZones.length === 0 || new Set(d.prodAvailabilityZones).size !== d.prodAvailabilityZones.length) {
             out.push(`database.prodAvailabilityZones is [${d.prodAvailabilityZones.join(", ")}]; allowed: prod's distinct subnet AZs, in prod's order`);
         }
@@ -461,8 +468,8 @@ function backupPlanFor(parent: pulumi.Resource, name: string, args: DatabaseTier
 
 function sharedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTierArgs, d: SharedDatabaseSettings) {
     const { env, tags } = args;
-    const ref = new pulumi.StackReference(`${name}-prod`, { name: d.prodStack }, { parent });
-    const prod: ContractOutputs = readProdContract(ref);
+    // Read by the program (infra/stacks.ts); validateDatabaseArgs refused a shared tier without it.
+    const prod = Object.fromEntries(Object.entries(args.prodDatabase as ContractInputs).map(([k, v]) => [k, pulumi.output(v)])) as ContractOutputs;
 
     // Prod's values are known once its stack output is read (a preview included): a mismatch stops
     // the run with every problem listed, before the peering or a route is created.

@@ -5,7 +5,7 @@
  *   dev / test   Source(branch push) → Build(+ReleaseNotes) → Deploy → SmokeTest
  *   staging      Source(release-* tag; + schedule) → Build(+ReleaseNotes) → Approve → Snapshot
  *                → Deploy(+SmokeTest +LoadTest +SignOff, onFailure ROLLBACK) → Release(publish for prod)
- *   prod         Source(staging's approved release.zip, S3) → Approve → Snapshot
+ *   prod         Source(the release.zip staging wrote into prod's hand-off bucket, S3) → Approve → Snapshot
  *                → Deploy(Promote digest +SmokeTest +SignOff, onFailure ROLLBACK)
  *
  * With EC2 services (docs/ec2.md) the build pipelines add Package (after Build), Bake (one Image
@@ -26,7 +26,7 @@ import { AppService, isEc2, isFargate } from "./appService";
 import { SecureBucket } from "./secureBucket";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import * as iam from "./pipeline/iam";
-import { readReleaseLocation, RELEASE_OBJECT_KEY, ReleaseLocation } from "./pipeline/release";
+import { HandoffLocation, publishStatements, sourceStatements, publisherRepositoryArns, publisherKeyStatements } from "./pipeline/handoff";
 import { keepLogs } from "./dataGuard";
 import { createPipelineTools, gateEnvironment, gateStatement, loadTestProjectSpec, SIGN_OFF_LOAD_TEST } from "./pipeline/loadTest";
 import { inlineScripts } from "./pipeline/scripts";
@@ -34,7 +34,6 @@ import * as deploy from "./pipeline/deploy";
 import { pruneSnapshotStatement } from "./pipeline/snapshots";
 import { smokeTestGroup } from "./pipeline/smokeTest";
 
-export { RELEASE_OUTPUT, ReleaseLocation } from "./pipeline/release";
 
 export interface DeliveryPipelineArgs {
     /** The stage this pipeline deploys. @default none (required) */
@@ -53,6 +52,10 @@ export interface DeliveryPipelineArgs {
     readonly uploadsBucketArn?: pulumi.Output<string>;
     /** Tags on every resource. @default none (required) */
     readonly tags: Tags;
+    /** `promote` trigger: the hand-off location this stage owns and promotes from (its S3 source). @default none (required for `promote`) */
+    readonly promoteFrom?: HandoffLocation;
+    /** Where the signed-off release is written for promotion (staging: prod's hand-off, read by the program). @default undefined (publishes nothing) */
+    readonly publishTo?: HandoffLocation;
 }
 
 /** Stage names of the pipeline, in the order they may appear. */
@@ -80,12 +83,13 @@ export function buildspec(file: string): string {
 }
 
 /** Problems with the args, each a sentence a user can act on; empty when valid. */
-export function validatePipelineArgs(args: Pick<DeliveryPipelineArgs, "pipeline" | "services" | "uploadsBucketArn" | "uploadsBucketName">): string[] {
+export function validatePipelineArgs(args: Pick<DeliveryPipelineArgs, "pipeline" | "services" | "uploadsBucketArn" | "uploadsBucketName" | "promoteFrom" | "publishTo">): string[] {
     const p = args.pipeline;
     const problems: string[] = [];
     if (args.services.length === 0) problems.push("a delivery pipeline needs at least one service to deploy");
     if (p.trigger !== "promote" && p.connectionArn === undefined) problems.push(`pipeline.connectionArn is required for a "${p.trigger}" trigger (the GitHub connection the source reads)`);
-    if (p.trigger === "promote" && p.promoteFromStack === undefined) problems.push('pipeline.promoteFromStack is required for a "promote" trigger (the stack whose approved release is promoted)');
+    if (p.trigger === "promote" && args.promoteFrom === undefined) problems.push('promoteFrom is required for a "promote" trigger (the release hand-off location the stage owns; infra/stacks.ts)');
+    if (args.publishTo !== undefined && (p.trigger === "promote" || !p.signOff)) problems.push("publishTo needs a built (not promoted) release with pipeline.signOff (only a signed-off release is handed over)");
     if (p.signOff && !p.approval) problems.push("pipeline.signOff needs pipeline.approval (a release signed off after deploy is first approved before it)");
     if ((args.uploadsBucketArn === undefined) !== (args.uploadsBucketName === undefined)) problems.push("uploadsBucketName and uploadsBucketArn go together");
     const names = args.services.map((s) => s.serviceName);
@@ -129,8 +133,6 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
     readonly artifactBucketName: pulumi.Output<string>;
     /** The SNS topic approvers are notified on, when the stage has approvals. */
     readonly approvalTopicArn?: pulumi.Output<string>;
-    /** Where this stage publishes releases it signed off (exported for the stage that promotes). */
-    readonly release?: pulumi.Output<ReleaseLocation>;
 
     constructor(name: string, args: DeliveryPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:delivery:DeliveryPipeline", name, {}, opts);
@@ -162,10 +164,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         const ctx: Ctx = { name, args, containers, instances, parent: this, tags, artifacts, logGroup, steps: [], pipelineStatements: [] };
 
         const approvalTopic = p.approval || p.signOff ? createApprovalTopic(ctx) : undefined;
-        const publishes = p.signOff && p.trigger !== "promote";
-        const releaseBucket = publishes ? createReleaseBucket(ctx) : undefined;
-
-        const stages = p.trigger === "promote" ? promoteStages(ctx, approvalTopic) : buildStages(ctx, approvalTopic, releaseBucket);
+        const stages = p.trigger === "promote" ? promoteStages(ctx, approvalTopic) : buildStages(ctx, approvalTopic, args.publishTo);
         const pipeline = createPipeline(ctx, stages, approvalTopic);
 
         if (p.schedule !== undefined) createSchedule(ctx, pipeline);
@@ -175,18 +174,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         this.pipelineArn = pipeline.arn;
         this.artifactBucketName = artifacts.bucket;
         this.approvalTopicArn = approvalTopic?.arn;
-        this.release = releaseBucket
-            ? pulumi
-                  .all([releaseBucket.bucket, releaseBucket.arn, args.env.kmsKeyArn, pulumi.all(containers.map((s) => s.repositoryArn))])
-                  .apply(([bucket, bucketArn, kmsKeyArn, repos]) => ({
-                      bucket,
-                      bucketArn,
-                      objectKey: RELEASE_OBJECT_KEY,
-                      kmsKeyArn,
-                      repositoryArns: Object.fromEntries(containers.map((s, i) => [s.serviceName, repos[i]])),
-                  }))
-            : undefined;
-        this.registerOutputs({ pipelineName: this.pipelineName, pipelineArn: this.pipelineArn, artifactBucketName: this.artifactBucketName, release: this.release });
+        this.registerOutputs({ pipelineName: this.pipelineName, pipelineArn: this.pipelineArn, artifactBucketName: this.artifactBucketName });
     }
 }
 
@@ -202,22 +190,6 @@ function createApprovalTopic(ctx: Ctx): aws.sns.Topic {
         new aws.sns.TopicSubscription(`${ctx.name}-approvals-${slug}`, { topic: topic.arn, protocol: "email", endpoint: email }, { parent: ctx.parent });
     }
     return topic;
-}
-
-/** Bucket where the signed-off release is published for promotion (versioned: every release kept). */
-function createReleaseBucket(ctx: Ctx): SecureBucket {
-    return new SecureBucket(
-        `${ctx.name}-releases`,
-        {
-            purpose: `${ctx.args.stage} signed-off releases, promoted by the next stage`,
-            kmsKeyArn: ctx.args.env.kmsKeyArn,
-            versioned: true,
-            noncurrentExpireAfterDays: Math.max(ctx.args.pipeline.artifactRetentionDays, 90),
-            retainOnDelete: true,
-            tags: ctx.tags,
-        },
-        { parent: ctx.parent },
-    );
 }
 
 /** One IAM role for a CodeBuild project: its logs, the artifact bucket, the stage key, plus `extra`. */
@@ -570,7 +542,7 @@ function refreshActions(ctx: Ctx, input: string, runOrder: number): Action[] {
 // Stages: build pipelines (dev, test, staging) and the promote pipeline (prod)
 // ---------------------------------------------------------------------------------------------
 
-function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, releaseBucket: SecureBucket | undefined): StageDef[] {
+function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publishTo: HandoffLocation | undefined): StageDef[] {
     const { pipeline: p, env } = ctx.args;
     const { containers, instances } = ctx;
     const connectionArn = p.connectionArn as string; // validated
@@ -645,15 +617,14 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, release
     const signOffText = `Sign off release #{Notes.RELEASE_TAG} on ${ctx.args.stage} (${env.url}) after testing. Rejecting rolls ${ctx.args.stage} back to the last good release. Notes: #{Notes.NOTES_URI}`;
     stages.push(...deployStages(ctx, "build", "report", [], approvalTopic, signOffText));
 
-    if (releaseBucket) {
+    if (publishTo) {
+        // Written into the hand-off location prod owns (components/pipeline/handoff.ts).
         const publish = buildProject(ctx, {
             key: "publish-release",
-            description: "publish the signed-off release (image digests + notes) for promotion",
+            description: "publish the signed-off release (image digests + notes) into prod's release hand-off",
             buildspecFile: "publish-release.yml",
-            statements: [
-                { Sid: "PublishRelease", Effect: "Allow", Action: ["s3:PutObject"], Resource: pulumi.interpolate`${releaseBucket.arn}/${RELEASE_OBJECT_KEY}` },
-            ],
-            environment: { RELEASE_BUCKET: releaseBucket.bucket, RELEASE_OBJECT_KEY, ARTIFACT_BUCKET: ctx.artifacts.bucket },
+            statements: publishStatements(publishTo),
+            environment: { RELEASE_BUCKET: publishTo.bucket, RELEASE_OBJECT_KEY: publishTo.objectKey, RELEASE_KMS_KEY_ARN: publishTo.kmsKeyArn, ARTIFACT_BUCKET: ctx.artifacts.bucket },
         });
         stages.push({
             name: STAGE_NAMES.release,
@@ -671,26 +642,17 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, release
 }
 
 /**
- * Prod: no build. The source is the release.zip staging published after its sign-off; the
- * Promote step copies each image by digest into prod's repository and writes imagedefinitions.
+ * Prod: no build. The source is the release.zip staging wrote into prod's own hand-off bucket
+ * after its sign-off; the Promote step copies each image by digest into prod's repository and
+ * writes imagedefinitions. Prod reads no other stack (infra/stacks.ts).
  */
 function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): StageDef[] {
     const { pipeline: p, env } = ctx.args;
     const { containers, instances } = ctx;
-    const ref = new pulumi.StackReference(`${ctx.name}-promote-from`, { name: p.promoteFromStack as string }, { parent: ctx.parent });
-    const release = readReleaseLocation(ref);
-    release.bucket.apply((b) => {
-        if (b === undefined) pulumi.log.warn(`${p.promoteFromStack} exports no "release" yet: deploy its pipeline before prod's (the promote source is empty)`, ctx.parent);
-    });
-    const sourceRepos = release.repositoryArns.apply((r) => Object.values(r ?? {}));
-    const releaseBucket = release.bucket.apply((b) => b ?? "");
-    const releaseKey = release.objectKey.apply((k) => k ?? RELEASE_OBJECT_KEY);
-    // The pipeline reads staging's published release (S3 source), encrypted with staging's key.
-    ctx.pipelineStatements.push(
-        { Sid: "ReadApprovedRelease", Effect: "Allow", Action: ["s3:GetBucketVersioning", "s3:ListBucket"], Resource: pulumi.interpolate`arn:aws:s3:::${releaseBucket}` },
-        { Sid: "ReadApprovedReleaseObject", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: pulumi.interpolate`arn:aws:s3:::${releaseBucket}/${releaseKey}` },
-        release.kmsKeyArn.apply((k) => iam.kmsStatement(k ? [k] : [env.kmsKeyArn], "ApprovedReleaseKey")),
-    );
+    const release = ctx.args.promoteFrom as HandoffLocation; // validatePipelineArgs: required for promote
+    const sourceRepos = publisherRepositoryArns(env.region, env.accountId, release.publisherStage, containers.map((s) => s.serviceName));
+    // The pipeline reads the release from the hand-off location this stage owns (S3 source), with its key.
+    ctx.pipelineStatements.push(...sourceStatements(release));
 
     const source: StageDef = {
         name: STAGE_NAMES.source,
@@ -704,12 +666,12 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
                 namespace: "Release",
                 outputArtifacts: ["release"],
                 // Started deliberately by the release manager after staging's sign-off (see docs/pipeline.md).
-                configuration: { S3Bucket: releaseBucket, S3ObjectKey: releaseKey, PollForSourceChanges: "false" },
+                // Known from this stack's own resources, so never empty: ActionConfiguration values have a
+                // minimum length of 1 (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html).
+                configuration: { S3Bucket: release.bucket, S3ObjectKey: release.objectKey, PollForSourceChanges: "false" },
             },
         ],
     };
-    // Staging's AMIs are encrypted with its key (the release bucket's); prod's copies with prod's.
-    const sourceKey = pulumi.all([release.kmsKeyArn, env.kmsKeyArn]).apply(([k, own]) => k ?? own);
     // Prod promotes only a release whose load test passed (scripts/require-load-test.js, run by promote.yml).
     const tools = createPipelineTools(ctx.name, { stage: ctx.args.stage, kmsKeyArn: env.kmsKeyArn, loadTest: false, gate: true, tags: ctx.tags }, ctx.parent);
     const promote = buildProject(ctx, {
@@ -718,7 +680,8 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
         buildspecFile: "promote.yml",
         statements: [
             ...(containers.length > 0 ? [iam.ecrLoginStatement(), iam.ecrPullStatement(sourceRepos), iam.ecrPushStatement(containers.map((s) => s.repositoryArn))] : []),
-            ...(instances.length > 0 ? iam.amiCopyStatements(env.region, env.accountId, sourceKey, env.kmsKeyArn) : []),
+            // Staging's AMIs are encrypted with staging's key (named by its alias), prod's copies with prod's.
+            ...(instances.length > 0 ? [...iam.amiCopyStatements(env.region, env.accountId, env.kmsKeyArn, env.kmsKeyArn), ...publisherKeyStatements(env.region, env.accountId, release.publisherStage)] : []),
             gateStatement(tools),
         ],
         environment: {
@@ -733,8 +696,9 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
     });
     const stages: StageDef[] = [source];
     const releaseLink = pulumi.interpolate`https://${env.region}.console.aws.amazon.com/s3/object/${release.bucket}?region=${env.region}&prefix=${release.objectKey}`;
+    const publisher = release.publisherStage;
     if (p.approval && approvalTopic) {
-        const text = `Promote the release ${p.promoteFromStack} signed off (release.zip version #{Release.VersionId}: release.json + NOTES.md) to ${ctx.args.stage}. Nothing is rebuilt.`;
+        const text = pulumi.interpolate`Promote the release ${publisher} signed off (release.zip version #{Release.VersionId}: release.json + NOTES.md) to ${ctx.args.stage}. Nothing is rebuilt.`;
         stages.push({ name: STAGE_NAMES.approve, actions: [approvalAction("Approve", approvalTopic, 1, text, releaseLink)] });
     }
     if (p.snapshotBeforeDeploy) stages.push(snapshotStage(ctx, "release"));

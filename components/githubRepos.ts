@@ -65,6 +65,12 @@ export interface GitHubReposArgs {
      * @default none — the deploy role may change no DNS record
      */
     readonly hostname?: string;
+    /**
+     * The organisation objects this stage's Environment and deploy role hang on, when another
+     * stack (prod) owns them: read by the program (infra/stacks.ts), never by this component.
+     * @default none (required unless `github.manageOrgResources`)
+     */
+    readonly org?: { readonly oidcProviderArn: pulumi.Input<string>; readonly infraRepository: pulumi.Input<string> };
 }
 
 /** What a stage's GitHub Environment accepts and which identity it deploys as. */
@@ -75,6 +81,8 @@ export class GitHubRepos extends pulumi.ComponentResource {
     readonly environmentName: string;
     /** The repositories this stack manages (empty unless it owns org-wide resources). */
     readonly repositoryNames: readonly string[];
+    /** When this stack owns the organisation objects: what the other stages' Environments and roles hang on. */
+    readonly org?: pulumi.Output<{ oidcProviderArn: string; infraRepository: string }>;
 
     constructor(name: string, args: GitHubReposArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:github:GitHubRepos", name, {}, opts);
@@ -87,8 +95,9 @@ export class GitHubRepos extends pulumi.ComponentResource {
         const ctx: Ctx = { name, args, parent: this, gh: { parent: this, provider } };
 
         const org = g.manageOrgResources ? createOrgResources(ctx, workflow) : undefined;
-        const providerArn = org ? org.oidcProvider.arn : pulumi.interpolate`arn:aws:iam::${args.accountId}:oidc-provider/${OIDC_HOST}`;
-        const infraRepo: pulumi.Input<string> = org?.repositories.get(g.infraRepository)?.name.apply((n) => n ?? g.infraRepository) ?? g.infraRepository;
+        // Not the owner: prod's provider and repository, so this stack cannot deploy before prod's (infra/stacks.ts).
+        const providerArn = org ? org.oidcProvider.arn : (args.org as NonNullable<GitHubReposArgs["org"]>).oidcProviderArn;
+        const infraRepo: pulumi.Input<string> = org?.repositories.get(g.infraRepository)?.name.apply((n) => n ?? g.infraRepository) ?? (args.org as NonNullable<GitHubReposArgs["org"]>).infraRepository;
 
         const env = createStageEnvironment(ctx, infraRepo);
         const role = createDeployRole(ctx, providerArn);
@@ -98,7 +107,8 @@ export class GitHubRepos extends pulumi.ComponentResource {
         this.deployRoleArn = role.arn;
         this.environmentName = args.stage;
         this.repositoryNames = org ? [...org.repositories.keys()] : [];
-        this.registerOutputs({ deployRoleArn: this.deployRoleArn, environmentName: this.environmentName, repositoryNames: this.repositoryNames });
+        this.org = org ? pulumi.all([providerArn, infraRepo]).apply(([oidcProviderArn, infraRepository]) => ({ oidcProviderArn, infraRepository })) : undefined;
+        this.registerOutputs({ deployRoleArn: this.deployRoleArn, environmentName: this.environmentName, repositoryNames: this.repositoryNames, org: this.org });
     }
 }
 
@@ -107,6 +117,10 @@ export function validateGitHubArgs(args: GitHubReposArgs): string[] {
     const g = args.github;
     const out: string[] = [];
     if (!g.owner) out.push("github.owner is empty; set the GitHub organisation");
+    if (g.manageOrgResources && g.repositories.some((r) => r.kind === "software") && g.automationAppId === undefined) {
+        out.push("github.automationAppId is missing; allowed: the GitHub App id pulumi up runs as (the rulesets' bypass actor, so the release gate file on main can be updated)");
+    }
+    if (!g.manageOrgResources && args.org === undefined) out.push("org is missing; allowed: the OIDC provider and infrastructure repository of the stack that owns them (prod; infra/stacks.ts)");
     const seen = new Set<string>();
     for (const r of g.repositories) {
         const key = r.name.toLowerCase();
@@ -224,12 +238,19 @@ function commitReleaseGate(ctx: Ctx, r: RepositorySettings, repo: github.Reposit
  * The rules of a repository's branches, in two rulesets GitHub layers together:
  * `<repo>-branches` on every stage branch (PR with approvals, stale reviews dismissed, required
  * checks, no force push, no deletion) and `<repo>-main` on `main` (linear history, and in software
- * repositories the release-label check). No bypass actors: administrators are bound too.
+ * repositories the release-label check). People, administrators included, are bound. In software
+ * repositories, where stageline commits the release gate to `main`, the automation's GitHub App
+ * (`github.automationAppId`) is the one bypass actor, so a changed gate can still be committed
+ * once pull requests are required — else GitHub refuses it ("Repository rule violations found")
+ * and prod's `pulumi up` fails. GitHub Apps may be on a ruleset's bypass list:
+ * https://docs.github.com/en/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/creating-rulesets-for-a-repository#granting-bypass-permissions-for-your-ruleset
+ * (`bypassActors`, actorType "Integration" with the App id: https://www.pulumi.com/registry/packages/github/api-docs/repositoryruleset/)
  */
 function createRulesets(ctx: Ctx, r: RepositorySettings, repo: github.Repository, after: pulumi.Resource[]): void {
     const g = ctx.args.github;
     const branches = r.deploys ? [...STAGE_BRANCHES] : ["main"];
     const checks = r.kind === "infrastructure" ? [...g.requiredChecks] : [];
+    const bypassActors = releaseGateBypass(g, r);
     const statusChecks = (names: string[]) =>
         names.length > 0 ? { requiredChecks: names.map((context) => ({ context })), strictRequiredStatusChecksPolicy: true } : undefined;
     new github.RepositoryRuleset(
@@ -239,6 +260,7 @@ function createRulesets(ctx: Ctx, r: RepositorySettings, repo: github.Repository
             name: `${r.name}-branches`,
             target: "branch",
             enforcement: "active",
+            bypassActors,
             conditions: { refName: { includes: branches.map((b) => `refs/heads/${b}`), excludes: [] } },
             rules: {
                 pullRequest: {
@@ -262,6 +284,7 @@ function createRulesets(ctx: Ctx, r: RepositorySettings, repo: github.Repository
             name: `${r.name}-main`,
             target: "branch",
             enforcement: "active",
+            bypassActors,
             conditions: { refName: { includes: ["refs/heads/main"], excludes: [] } },
             rules: {
                 requiredLinearHistory: true,
@@ -272,6 +295,12 @@ function createRulesets(ctx: Ctx, r: RepositorySettings, repo: github.Repository
         },
         { ...ctx.gh, dependsOn: after },
     );
+}
+
+/** The rulesets' bypass list: the automation's App where stageline commits to `main` (software repositories), else none. */
+export function releaseGateBypass(g: Pick<GitHubSettings, "automationAppId">, r: Pick<RepositorySettings, "kind">): { actorId: number; actorType: string; bypassMode: string }[] | undefined {
+    if (r.kind !== "software" || g.automationAppId === undefined) return undefined;
+    return [{ actorId: g.automationAppId, actorType: "Integration", bypassMode: "always" }];
 }
 
 /** The stage's Environment on the infrastructure repository: reviewers and the one branch it accepts. */

@@ -28,6 +28,8 @@ import { cidrOverlaps, parseCidr } from "./cidr";
 import { loadTestProblems, loadTestShape, resolveLoadTest } from "./loadTestConfig";
 import { engineVersionProblem } from "./engineVersionRules";
 import { hostnameProblems, serviceNameProblems } from "./nameRules";
+import { resolveProdStack } from "./stacks";
+import { githubRuleProblems, GITHUB_PLANS } from "./githubRules";
 
 export const NS = "stageline";
 
@@ -179,6 +181,8 @@ const githubShape = z.strictObject({
     reviewerTeams: list(str("a GitHub team slug", /^[a-z0-9_-]{1,100}$/), "GitHub team slugs"),
     requiredChecks: list(str("a status check name"), "status check names"),
     deployBranch: str("a branch name", /^[A-Za-z0-9._/-]+$/),
+    plan: oneOf(GITHUB_PLANS as unknown as ["free", "team", "enterprise"]),
+    automationAppId: int(1, 2147483647, " (a GitHub App id)"),
 });
 
 /** The object-shaped sections, for tools and tests that walk every key. */
@@ -194,6 +198,8 @@ export const SECTION_SHAPES = {
 /** Every top-level key under `stageline:`, with its shape. */
 const TOP_LEVEL = {
     stage: oneOf(STAGES as unknown as [Stage, ...Stage[]]),
+    /** The prod stack a non-prod stack reads (infra/stacks.ts). */
+    prodStack: str("a fully qualified stack name org/project/stack, e.g. acme/stageline/prod", STACK_REF_RE),
     network: networkShape.partial(),
     edge: edgeShape.partial(),
     database: databaseShape.partial(),
@@ -652,13 +658,16 @@ const RULE_INPUTS: Record<string, string[]> = {
     "database.maxAllocatedStorageGb": ["database.allocatedStorageGb"],
     "database.engineVersion": ["database.engine", "database.autoMinorVersionUpgrade"],
     "pipeline.connectionArn": ["pipeline.enabled", "pipeline.trigger"],
-    "pipeline.promoteFromStack": ["pipeline.enabled", "pipeline.trigger"],
+    prodStack: ["database.mode", "database.prodStack", "pipeline.enabled", "pipeline.signOff", "pipeline.trigger", "github.enabled", "github.manageOrgResources"],
+    "github.manageOrgResources": ["github.enabled"],
     "pipeline.trigger": ["pipeline.enabled"],
     "pipeline.approval": ["pipeline.enabled"],
     "pipeline.snapshotBeforeDeploy": ["pipeline.enabled"],
     "github.owner": ["github.enabled"],
     "github.infraRepository": ["github.enabled", "github.repositories"],
     "github.reviewers": ["github.enabled", "github.reviewerTeams"],
+    "github.plan": ["github.enabled", "github.repositories", "github.infraRepository", "github.reviewers", "github.reviewerTeams"],
+    "github.automationAppId": ["github.enabled", "github.manageOrgResources", "github.repositories"],
 };
 const SERVICE_RULE_INPUTS: Record<string, string[]> = {
     memory: ["cpu", "runtime"],
@@ -751,9 +760,6 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
     if (mode === "shared") {
         if (stage !== "staging") {
             problems.push({ key: k("database.mode"), given: `"shared"`, allowed: `"owned" in ${stage} (only staging uses production's database)` });
-        }
-        if (db.prodStack === undefined) {
-            problems.push({ key: k("database.prodStack"), given: "(missing)", allowed: "the production stack staging reads its database from, org/project/stack, e.g. acme/stageline/prod" });
         }
         const sharedKeys = ["mode", "prodStack", "prodAvailabilityZones", "prodEngine"];
         const ownedKeys = Object.keys(db).filter((x) => !sharedKeys.includes(x));
@@ -884,9 +890,7 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
     if (pipeline.enabled && pipeline.trigger !== "promote" && pipeline.connectionArn === undefined) {
         problems.push({ key: k("pipeline.connectionArn"), given: "(missing)", allowed: "the ARN of an authorised CodeConnections GitHub connection (see README: one-time setup), or pipeline.enabled: false" });
     }
-    if (pipeline.enabled && pipeline.trigger === "promote" && pipeline.promoteFromStack === undefined) {
-        problems.push({ key: k("pipeline.promoteFromStack"), given: "(missing)", allowed: "the stack whose approved images this stage promotes, e.g. acme/stageline/staging" });
-    }
+    delete (pipeline as { promoteFromStack?: string }).promoteFromStack; // refused below (resolveProdStack)
     if (stage === "prod" && pipeline.enabled && pipeline.trigger !== "promote") {
         problems.push({ key: k("pipeline.trigger"), given: renderGiven(pipeline.trigger), allowed: `"promote" in prod (prod deploys the image staging approved; it never rebuilds)` });
     }
@@ -936,11 +940,18 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
         problems.push({ key: k("github.reviewers"), given: "an empty list", allowed: `at least one reviewer or reviewer team in ${stage} (deployments need an approval)` });
     }
 
+    problems.push(...githubRuleProblems(stage, github, k));
+
+    // Which stack this one reads (one-pass deploy order: infra/stacks.ts).
+    const prodStack = resolveProdStack({ stage, database, pipeline, github }, { prodStack: c.prodStack, databaseProdStack: db.prodStack, promoteFromStack: p.promoteFromStack }, k, problems);
+    if (database.mode === "shared") database = { ...database, prodStack: prodStack ?? "" };
+
     return {
         project,
         stack,
         stage,
         region,
+        ...(prodStack !== undefined ? { prodStack } : {}),
         network,
         edge,
         database,

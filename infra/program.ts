@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceRuntime, StageSettings } from "./settings";
-import { PROD_CONTRACT_KEYS, ProdDatabaseContract } from "./contract";
+import { contractOutputs, ContractInputs, readStacks, RELEASE_OBJECT_KEY } from "./stacks";
 import { Environment } from "../components/environment";
 import { DatabaseTier } from "../components/databaseTier";
 import { AppService, StageDashboard, isFargate } from "../components/appService";
@@ -13,6 +13,7 @@ import { RotationRestart } from "../components/rotationRestart";
 import { DeliveryPipeline } from "../components/deliveryPipeline";
 import { GitHubRepos } from "../components/githubRepos";
 import { SecureBucket } from "../components/secureBucket";
+import { ReleaseHandoff } from "../components/pipeline/handoff";
 import { Tags } from "../components/types";
 
 /** The stack outputs of every stage (prod adds the cross-stack contract). */
@@ -25,6 +26,8 @@ export function stageTags(s: StageSettings): Tags {
 export function stageline(s: StageSettings): StageOutputs {
     const tags = stageTags(s);
     const name = s.stage;
+    // Every StackReference of the stage (none in prod): infra/stacks.ts.
+    const read = readStacks(s);
 
     const env = new Environment(name, {
         stage: s.stage,
@@ -40,6 +43,7 @@ export function stageline(s: StageSettings): StageOutputs {
         database: s.database,
         env: env.refs,
         tags,
+        prodDatabase: read.prodDatabase,
     });
 
     const uploads = s.uploads.enabled
@@ -82,6 +86,12 @@ export function stageline(s: StageSettings): StageOutputs {
         });
     }
 
+    // Prod owns the release hand-off staging writes into; its pipeline promotes from it.
+    const promotes = s.pipeline.enabled && services.length > 0 && s.pipeline.trigger === "promote";
+    const handoff = promotes
+        ? new ReleaseHandoff(`${name}-release-handoff`, { stage: s.stage, publisherStage: "staging", accountId: env.refs.accountId, objectKey: RELEASE_OBJECT_KEY, keepReleasesDays: Math.max(s.pipeline.artifactRetentionDays, 90), tags })
+        : undefined;
+
     const pipeline = s.pipeline.enabled && services.length > 0
         ? new DeliveryPipeline(name, {
               stage: s.stage,
@@ -93,6 +103,8 @@ export function stageline(s: StageSettings): StageOutputs {
               uploadsBucketName: uploads?.bucket,
               uploadsBucketArn: uploads?.arn,
               tags,
+              promoteFrom: handoff ? handoff.location : undefined,
+              publishTo: read.releaseHandoff,
           })
         : undefined;
 
@@ -106,6 +118,7 @@ export function stageline(s: StageSettings): StageOutputs {
               peerStages: s.database.mode === "shared" ? ["prod"] : [],
               hostname: s.edge.hostname,
               tags,
+              org: read.githubOrg,
           })
         : undefined;
 
@@ -131,29 +144,27 @@ export function stageline(s: StageSettings): StageOutputs {
         databaseShared: db.connection.shared,
         services: Object.fromEntries(services.map((svc) => [svc.serviceName, svc.outputs])),
         ...(pipeline ? { pipelineName: pipeline.pipelineName } : {}),
-        // Where this stage publishes signed-off releases; the promoting stage (prod) reads it.
-        ...(pipeline?.release ? { release: pipeline.release } : {}),
         ...(github ? { deployRoleArn: github.deployRoleArn } : {}),
     };
 
-    if (db.exports) {
-        // Owned database: export the contract keys staging reads (prod), or the same for others.
-        const c: { [K in keyof ProdDatabaseContract]: pulumi.Input<ProdDatabaseContract[K]> } = {
-            vpcId: env.refs.vpcId,
-            vpcCidr: env.refs.vpcCidr,
-            databaseRouteTableIds: pulumi.all(env.refs.isolatedRouteTableIds),
-            privateRouteTableIds: pulumi.all(env.refs.privateRouteTableIds),
-            dbAddress: db.connection.address,
-            dbPort: db.connection.port,
-            dbName: db.connection.name,
-            dbSecretArn: db.connection.secretArn,
-            dbSecretKmsKeyArn: db.connection.secretKmsKeyArn,
-            dbSecurityGroupId: db.connection.securityGroupId,
-            dbInstanceId: db.connection.instanceId,
-            dbInstanceArn: db.connection.instanceArn,
-            region: s.region,
-        };
-        for (const key of PROD_CONTRACT_KEYS) outputs[key] = c[key];
-    }
+    // What other stacks read from this one (prod): infra/stacks.ts's contracts.
+    const database: ContractInputs | undefined = db.exports
+        ? {
+              vpcId: env.refs.vpcId,
+              vpcCidr: env.refs.vpcCidr,
+              databaseRouteTableIds: pulumi.all(env.refs.isolatedRouteTableIds),
+              privateRouteTableIds: pulumi.all(env.refs.privateRouteTableIds),
+              dbAddress: db.connection.address,
+              dbPort: db.connection.port,
+              dbName: db.connection.name,
+              dbSecretArn: db.connection.secretArn,
+              dbSecretKmsKeyArn: db.connection.secretKmsKeyArn,
+              dbSecurityGroupId: db.connection.securityGroupId,
+              dbInstanceId: db.connection.instanceId,
+              dbInstanceArn: db.connection.instanceArn,
+              region: s.region,
+          }
+        : undefined;
+    Object.assign(outputs, contractOutputs({ database, releaseHandoff: handoff?.location, githubOrg: github?.org }));
     return outputs;
 }

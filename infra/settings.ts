@@ -172,8 +172,6 @@ export interface PipelineSettings {
     readonly snapshotBeforeDeploy: boolean;
     /** A sign-off approval after the smoke test; rejecting it rolls the stage back. */
     readonly signOff: boolean;
-    /** Stack whose approved images prod promotes (prod only), e.g. `acme/stageline/staging`. */
-    readonly promoteFromStack?: string;
     readonly buildComputeType: string;
     readonly buildTimeoutMinutes: number;
     readonly logRetentionDays: number;
@@ -243,6 +241,13 @@ export interface GitHubSettings {
      * Defaults: dev → dev, test → qa, staging → main, prod → main.
      */
     readonly deployBranch: string;
+    /** The organisation's GitHub plan: what its Environments can enforce in private repositories (infra/githubRules.ts). */
+    readonly plan?: "free" | "team" | "enterprise";
+    /**
+     * The GitHub App the org-owning stack's `pulumi up` authenticates as: the one bypass actor of
+     * the rulesets, so stageline can update the files it commits to protected branches.
+     */
+    readonly automationAppId?: number;
 }
 
 export interface AlertSettings {
@@ -264,6 +269,11 @@ export interface StageSettings {
     readonly stage: Stage;
     /** AWS region. */
     readonly region: string;
+    /**
+     * The prod stack this stack reads (`org/project/stack`; infra/stacks.ts): set in staging, test
+     * and dev when they read prod, never in prod (prod reads no stack).
+     */
+    readonly prodStack?: string;
     readonly network: NetworkSettings;
     readonly edge: EdgeSettings;
     readonly database: DatabaseSettings;

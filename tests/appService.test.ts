@@ -11,7 +11,7 @@ import { ConfigError } from "../infra/errors";
 import { ServiceSettings, StageSettings } from "../infra/settings";
 import { AppServiceArgs, pathMatches, validateAppServiceArgs } from "../components/appService";
 import { EnvironmentRefs } from "../components/types";
-import { findResource, ofType, planStack, PlannedResource, prodFixtureOutputs, ROOT, stackSettings, StackPlan, stagingFixtureOutputs } from "../tools/harness";
+import { findResource, ofType, planStack, PlannedResource, prodFixtureOutputs, ROOT, stackSettings, StackPlan, fixtureReferences } from "../tools/harness";
 
 const T = {
     service: "aws:ecs/service:Service",
@@ -49,8 +49,7 @@ function containers(task: PlannedResource): Container[] {
 /** Stack-reference outputs a stage reads, as `planStackFile` provides them. */
 function refsFor(s: StageSettings): Record<string, Record<string, unknown>> {
     const refs: Record<string, Record<string, unknown>> = {};
-    if (s.database.mode === "shared") refs[s.database.prodStack] = prodFixtureOutputs(s.region);
-    if (s.pipeline.promoteFromStack) refs[s.pipeline.promoteFromStack] = stagingFixtureOutputs(s.region);
+    Object.assign(refs, fixtureReferences(s));
     return refs;
 }
 

@@ -154,8 +154,10 @@ describe("config: bad input fails with one clear message per problem", () => {
         assert.deepEqual(problemsOf("staging", withKey(stackFile("staging"), "database", { mode: "owned", prodStack: undefined })), [
             'stageline:database.mode is "owned"; allowed: "shared" in staging (staging uses production\'s database and creates none)',
         ]);
-        assert.deepEqual(problemsOf("staging", { ...stackFile("staging"), "stageline:database": JSON.stringify({ mode: "shared" }) }), [
-            "stageline:database.prodStack is (missing); allowed: the production stack staging reads its database from, org/project/stack, e.g. acme/stageline/prod",
+        const noProd: Record<string, string> = { ...stackFile("staging"), "stageline:database": JSON.stringify({ mode: "shared" }) };
+        delete noProd["stageline:prodStack"];
+        assert.deepEqual(problemsOf("staging", noProd), [
+            "stageline:prodStack is (missing); allowed: the prod stack staging reads (its database contract, the release hand-off location, the GitHub repositories and OIDC provider), org/project/stack, e.g. acme/stageline/prod; deploy prod first",
         ]);
     });
 
@@ -176,7 +178,7 @@ describe("config: bad input fails with one clear message per problem", () => {
 
     it("an unknown top-level key", () => {
         assert.deepEqual(problemsOf("prod", { ...prod(), "stageline:vpcCidr": "10.0.0.0/16" }), [
-            'stageline:vpcCidr is "10.0.0.0/16"; allowed: one of the keys stageline:stage, stageline:network, stageline:edge, stageline:database, stageline:services, stageline:pipeline, stageline:github, stageline:alerts, stageline:uploads, stageline:maintenance, stageline:tags',
+            'stageline:vpcCidr is "10.0.0.0/16"; allowed: one of the keys stageline:stage, stageline:prodStack, stageline:network, stageline:edge, stageline:database, stageline:services, stageline:pipeline, stageline:github, stageline:alerts, stageline:uploads, stageline:maintenance, stageline:tags',
         ]);
     });
 

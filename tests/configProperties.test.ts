@@ -149,9 +149,7 @@ describe("config properties: every wrong value ends in exactly one error naming 
             ["prod", "edge", "hostedZoneId"],
             ["dev", "pipeline", "connectionArn"],
             ["test", "pipeline", "connectionArn"],
-            ["prod", "pipeline", "promoteFromStack"],
             ["prod", "github", "owner"],
-            ["staging", "database", "prodStack"],
         ];
         for (const [stack, section, field] of required) {
             counts.generated++;

@@ -1,10 +1,10 @@
 /**
- * The cross-stack contract (infra/contract.ts): prod exports exactly what staging reads, with the
+ * The cross-stack contracts (infra/stacks.ts): prod exports exactly what staging reads, with the
  * types staging expects, and the fixture the other tests feed staging is the same shape.
  */
 import { strict as assert } from "node:assert";
 import { planStack, planStackFile, prodFixtureOutputs, stackSettings, StackPlan, ofType } from "../tools/harness";
-import { PROD_CONTRACT_KEYS, ProdDatabaseContract } from "../infra/contract";
+import { GITHUB_ORG_OUTPUT, PROD_CONTRACT_KEYS, ProdDatabaseContract, RELEASE_HANDOFF_OUTPUT } from "../infra/stacks";
 
 type JsType = "string" | "number" | "string[]";
 
@@ -75,13 +75,23 @@ describe("the prod → staging contract", () => {
 
     it("GIVEN the fixture staging's tests use WHEN compared with the contract THEN it has exactly the contract's keys and types", () => {
         const fixture = prodFixtureOutputs();
-        assert.deepEqual(Object.keys(fixture).sort(), [...PROD_CONTRACT_KEYS].sort());
+        assert.deepEqual(Object.keys(fixture).sort(), [...PROD_CONTRACT_KEYS, GITHUB_ORG_OUTPUT, RELEASE_HANDOFF_OUTPUT].sort());
         assert.deepEqual(contractProblems(fixture), []);
     });
 
     it("GIVEN the fixture and prod's real exports WHEN typed key by key THEN both sides agree", () => {
         const fixture = prodFixtureOutputs(prod.settings.region);
         for (const key of PROD_CONTRACT_KEYS) assert.equal(jsType(prod.outputs[key]), jsType(fixture[key]), key);
+    });
+
+    it("GIVEN the fixture and prod's real exports WHEN the hand-off and GitHub contracts are compared THEN they have the same fields, none empty", () => {
+        const fixture = prodFixtureOutputs(prod.settings.region);
+        for (const key of [RELEASE_HANDOFF_OUTPUT, GITHUB_ORG_OUTPUT]) {
+            const real = prod.outputs[key] as Record<string, unknown>;
+            const fake = fixture[key] as Record<string, unknown>;
+            assert.deepEqual(Object.keys(real).sort(), Object.keys(fake).sort(), key);
+            for (const [k, v] of Object.entries(real)) assert.ok(typeof v === "string" && v.length > 0, `${key}.${k} is ${JSON.stringify(v)}`);
+        }
     });
 
     it("GIVEN a contract value of the wrong type WHEN checked THEN it is reported (the check is live)", () => {

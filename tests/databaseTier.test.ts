@@ -18,6 +18,7 @@ import {
 } from "../components/databaseTier";
 import { Environment } from "../components/environment";
 import { stageTags, StageOutputs } from "../infra/program";
+import { readStacks } from "../infra/stacks";
 import { SharedDatabaseSettings, StageSettings } from "../infra/settings";
 
 const RDS_INSTANCE = "aws:rds/instance:Instance";
@@ -28,7 +29,7 @@ const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 function databaseOnly(s: StageSettings): StageOutputs {
     const tags = stageTags(s);
     const env = new Environment(s.stage, { stage: s.stage, region: s.region, network: s.network, edge: s.edge, alerts: s.alerts, tags });
-    const db = new DatabaseTier(s.stage, { stage: s.stage, database: s.database, env: env.refs, tags });
+    const db = new DatabaseTier(s.stage, { stage: s.stage, database: s.database, env: env.refs, tags, prodDatabase: readStacks(s).prodDatabase });
     return { databaseAddress: db.connection.address, databaseSecretArn: db.connection.secretArn };
 }
 
@@ -294,7 +295,7 @@ describe("DatabaseTier", () => {
             const s = stackSettings("staging");
             const database: SharedDatabaseSettings = { ...(s.database as SharedDatabaseSettings), prodStack: "acme/stageline/prod-eu" };
             const other = { ...prodFixtureOutputs(), dbAddress: "prod-eu-db.cabc.eu-west-1.rds.amazonaws.com", dbSecurityGroupId: "sg-0eeeeeeeeeeeeeee0" };
-            eu = await planStack({ ...s, database }, { stackOutputs: { "acme/stageline/prod-eu": other }, program: databaseOnly });
+            eu = await planStack({ ...s, prodStack: "acme/stageline/prod-eu", database }, { stackOutputs: { "acme/stageline/prod-eu": other }, program: databaseOnly });
         });
 
         it("THEN the StackReference reads that stack: its address, and the rule lands on its security group", () => {

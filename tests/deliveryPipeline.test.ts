@@ -10,7 +10,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { ofType, PlannedResource, planStack, planStackFile, prodFixtureOutputs, stackSettings, StackPlan } from "../tools/harness";
 import { buildspec, BUILDSPEC_DIR, validatePipelineArgs } from "../components/deliveryPipeline";
-import { RELEASE_OBJECT_KEY } from "../components/pipeline/release";
+import { RELEASE_OBJECT_KEY, RELEASE_HANDOFF_OUTPUT, ReleaseHandoff } from "../infra/stacks";
 import { PipelineSettings } from "../infra/settings";
 import { Action, Stage } from "./fixtures/shapes";
 
@@ -61,19 +61,19 @@ function roleStatements(plan: StackPlan, roleArn: unknown): { Sid?: string; Acti
 }
 const actionList = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
-const STAGING_REF = "acme/stageline/staging";
+const PROD_REF = "acme/stageline/prod";
 
 describe("DeliveryPipeline", () => {
     const plans: Record<string, StackPlan> = {};
     before(async () => {
-        for (const stack of ["dev", "test", "staging"]) plans[stack] = await planStackFile(stack);
-        // Prod promotes what staging published: feed it staging's real planned output.
-        plans.prod = await planStackFile("prod", { stackOutputs: { [STAGING_REF]: { release: plans.staging.outputs.release } } });
+        // Prod first (it reads no stack); staging writes into the hand-off prod really planned.
+        plans.prod = await planStackFile("prod");
+        for (const stack of ["dev", "test", "staging"]) plans[stack] = await planStackFile(stack, { stackOutputs: { [PROD_REF]: plans.prod.outputs } });
         const staging = stackSettings("staging");
         const prodStack = staging.database.mode === "shared" ? staging.database.prodStack : "acme/stageline/prod";
         plans.stagingUploads = await planStack({ ...staging, uploads: { enabled: true } }, { stackOutputs: { [prodStack]: prodFixtureOutputs() } });
         const dev = stackSettings("dev");
-        plans.devOff = await planStack({ ...dev, pipeline: { ...dev.pipeline, enabled: false } });
+        plans.devOff = await planStack({ ...dev, pipeline: { ...dev.pipeline, enabled: false } }, { stackOutputs: { [PROD_REF]: prodFixtureOutputs() } });
     });
 
     describe("stage order", () => {
@@ -158,23 +158,30 @@ describe("DeliveryPipeline", () => {
             assert.match(spec, /\$\{repo\}:\$\{COMMIT_SHA\}/);
             assert.match(spec, /imagedefinitions-\$\{svc\}\.json/);
         });
-        it("GIVEN prod THEN no project builds images; the source is the release staging published", () => {
+        it("GIVEN prod THEN no project builds images; the source is the hand-off bucket prod owns, which staging writes", () => {
             assert.equal(ofType(plans.prod, PROJECT).filter((p) => projectBuildspec(p) === buildspecText("build.yml")).length, 0);
             const src = stage(plans.prod, "Source").actions[0];
-            const release = plans.staging.outputs.release as { bucket: string; objectKey: string };
+            const release = plans.prod.outputs[RELEASE_HANDOFF_OUTPUT] as ReleaseHandoff;
+            const bucket = ofType(plans.prod, "aws:s3/bucketV2:BucketV2").concat(ofType(plans.prod, "aws:s3/bucket:Bucket")).find((b) => b.name === "prod-release-handoff-bucket");
+            assert.equal(release.bucket, bucket?.outputs.bucket, "prod's own bucket");
             assert.equal(src.provider, "S3");
             assert.equal(src.configuration.S3Bucket, release.bucket);
             assert.equal(src.configuration.S3ObjectKey, RELEASE_OBJECT_KEY);
             assert.equal(pipelineOf(plans.prod).inputs.triggers, undefined, "prod never starts on a git push");
         });
-        it("GIVEN staging THEN after sign-off it publishes its image digests to the location it exports", () => {
+        it("GIVEN staging THEN after sign-off it writes its image digests into prod's hand-off, with the hand-off's key only", () => {
             const publish = stage(plans.staging, "Release").actions[0];
             assert.deepEqual(publish.inputArtifacts, ["build", "notes", "loadtest"]);
-            const env = projectEnv(projectOf(plans.staging, publish));
-            const release = plans.staging.outputs.release as { bucket: string; objectKey: string; repositoryArns: Record<string, string> };
+            const project = projectOf(plans.staging, publish);
+            const env = projectEnv(project);
+            const release = plans.prod.outputs[RELEASE_HANDOFF_OUTPUT] as ReleaseHandoff;
             assert.equal(env.RELEASE_BUCKET, release.bucket);
             assert.equal(env.RELEASE_OBJECT_KEY, release.objectKey);
-            assert.match(release.repositoryArns.web, /^arn:aws:ecr:eu-west-1:\d{12}:repository\//);
+            assert.equal(env.RELEASE_KMS_KEY_ARN, release.kmsKeyArn);
+            const st = roleStatements(plans.staging, project.inputs.serviceRole);
+            assert.deepEqual(st.find((x) => x.Sid === "PublishRelease")?.Resource, `${release.bucketArn}/${release.objectKey}`);
+            assert.deepEqual(st.find((x) => x.Sid === "HandoffKey")?.Resource, [release.kmsKeyArn]);
+            assert.equal(plans.staging.outputs.release, undefined, "staging exports no release location: prod does not read staging");
         });
         it("GIVEN prod THEN Promote copies the approved digests and the ECS actions deploy what Promote wrote", () => {
             const deploy = stage(plans.prod, "Deploy");
@@ -186,10 +193,11 @@ describe("DeliveryPipeline", () => {
             const ecs = deploy.actions.filter((a) => a.name.startsWith("Deploy-"));
             assert.deepEqual(ecs.map((a) => [a.inputArtifacts, JSON.parse(a.configuration.EnvironmentVariables ?? "[]").find((v: { name: string }) => v.name === "SERVICE")?.value]), [[["promoted"], "web"]]);
             assert.ok(ecs.every((a) => (a.runOrder ?? 1) > (promote.runOrder ?? 1)));
-            // Pulls only from staging's repositories, pushes only to prod's.
-            const release = plans.staging.outputs.release as { repositoryArns: Record<string, string> };
+            // Pulls only from staging's repositories (by name: prod does not read staging), pushes only to prod's.
             const pull = roleStatements(plans.prod, project.inputs.serviceRole).find((s) => s.Sid === "PullApprovedImages");
-            assert.deepEqual(pull?.Resource, Object.values(release.repositoryArns));
+            assert.deepEqual(pull?.Resource, ["arn:aws:ecr:eu-west-1:123456789012:repository/staging-web-repo-*"]);
+            const stagingRepo = ofType(plans.staging, "aws:ecr/repository:Repository").find((r) => r.name === "staging-web-repo");
+            assert.match(String(stagingRepo?.outputs.name), /^staging-web-repo-/, "the pattern matches staging's real repository name");
             assert.match(buildspecText("promote.yml"), /\[ "\$existing" = "\$digest" \]/, "promote fails if the digest changed");
         });
     });
@@ -522,7 +530,8 @@ describe("DeliveryPipeline", () => {
         const check = (pipeline: Partial<PipelineSettings>, services = svc) => validatePipelineArgs({ pipeline: { ...base, ...pipeline }, services });
         it("accepts staging's settings", () => assert.deepEqual(check({}), []));
         it("rejects a git trigger without a connection", () => assert.match(check({ connectionArn: undefined }).join(), /connectionArn is required for a "tag" trigger/));
-        it("rejects promote without a stack to promote from", () => assert.match(check({ trigger: "promote", promoteFromStack: undefined }).join(), /promoteFromStack is required/));
+        it("rejects promote without a hand-off location to promote from", () =>
+            assert.equal(check({ trigger: "promote" }).join(), 'promoteFrom is required for a "promote" trigger (the release hand-off location the stage owns; infra/stacks.ts)'));
         it("rejects sign-off without approval", () => assert.match(check({ approval: false }).join(), /signOff needs pipeline.approval/));
         it("rejects a pipeline with no services", () => assert.match(check({}, []).join(), /at least one service/));
     });

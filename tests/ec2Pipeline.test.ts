@@ -12,7 +12,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { loadSettings, loadStackFile, readStackFile } from "../infra/config";
 import { StageSettings } from "../infra/settings";
-import { ofType, PlannedResource, planStack, prodFixtureOutputs, ROOT, stackSettings, StackPlan, stagingFixtureOutputs } from "../tools/harness";
+import { ofType, PlannedResource, planStack, ROOT, stackSettings, StackPlan, fixtureReferences } from "../tools/harness";
 import { BUILDSPEC_DIR } from "../components/deliveryPipeline";
 import { Action, LEGACY, Stage, WEB } from "./fixtures/shapes";
 
@@ -31,8 +31,7 @@ function settingsWith(stack: string, services: unknown[]): StageSettings {
 
 function plan(s: StageSettings): Promise<StackPlan> {
     const refs: Record<string, Record<string, unknown>> = {};
-    if (s.database.mode === "shared") refs[s.database.prodStack] = prodFixtureOutputs(s.region);
-    if (s.pipeline.promoteFromStack) refs[s.pipeline.promoteFromStack] = stagingFixtureOutputs(s.region);
+    Object.assign(refs, fixtureReferences(s));
     return planStack(s, { stackOutputs: refs });
 }
 
@@ -175,8 +174,11 @@ describe("DeliveryPipeline for EC2 services", () => {
             assert.match(buildspecOf(promote), /copy-image --source-image-id/);
             const st = grants(prod, "Promote");
             const copyKeys = granted(st, "kms:ReEncryptFrom");
-            const stagingKey = (stagingFixtureOutputs().release as { kmsKeyArn: string }).kmsKeyArn;
-            assert.deepEqual(copyKeys, [stagingKey, projectEnv(promote).COPY_KMS_KEY_ARN], "decrypt with staging's key, encrypt with prod's");
+            // Staging's key by its alias (prod does not read staging's stack), prod's by its ARN.
+            const region = prod.settings.region;
+            assert.deepEqual(copyKeys, [projectEnv(promote).COPY_KMS_KEY_ARN, projectEnv(promote).COPY_KMS_KEY_ARN, `arn:aws:kms:${region}:123456789012:key/*`], "decrypt with staging's key, encrypt with prod's");
+            const byAlias = st.find((x) => x.Sid === "PublisherAmiKey") as unknown as { Condition: unknown };
+            assert.deepEqual(byAlias.Condition, { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/stageline-staging" } });
             const group = one(prod, "aws:autoscaling/group:Group", "prod-legacy");
             assert.deepEqual(granted(grants(prod, "Refresh-legacy"), "autoscaling:StartInstanceRefresh"), [group.outputs.arn]);
         });

@@ -12,7 +12,7 @@ import { loadSettings, readStackFile } from "../infra/config";
 import { ConfigError } from "../infra/errors";
 import { StageSettings } from "../infra/settings";
 import { judgeStack } from "../policy/run";
-import { findResource, ofType, planStack, PlannedResource, ROOT, stackSettings, StackPlan, stagingFixtureOutputs, prodFixtureOutputs } from "../tools/harness";
+import { findResource, ofType, planStack, PlannedResource, ROOT, stackSettings, StackPlan, fixtureReferences } from "../tools/harness";
 import { LEGACY, WEB } from "./fixtures/shapes";
 
 
@@ -27,8 +27,7 @@ function settingsWith(stack: string, services: unknown[], change: Partial<StageS
 
 function refsFor(s: StageSettings): Record<string, Record<string, unknown>> {
     const refs: Record<string, Record<string, unknown>> = {};
-    if (s.database.mode === "shared") refs[s.database.prodStack] = prodFixtureOutputs(s.region);
-    if (s.pipeline.promoteFromStack) refs[s.pipeline.promoteFromStack] = stagingFixtureOutputs(s.region);
+    Object.assign(refs, fixtureReferences(s));
     return refs;
 }
 

@@ -120,7 +120,7 @@ describe("GitHubRepos", function () {
     });
 
     describe("rulesets", () => {
-        it("GIVEN any repository WHEN a branch is protected THEN a PR with ≥1 approval, stale-review dismissal, no force push and no deletion apply, with no bypass actors", () => {
+        it("GIVEN any repository WHEN a branch is protected THEN a PR with ≥1 approval, stale-review dismissal, no force push and no deletion apply; no person may bypass (only the automation's App, where it commits the gate)", () => {
             for (const repo of DEFAULT_REPOSITORIES) {
                 const branches = repo.deploys ? ["dev", "qa", "main"] : ["main"];
                 for (const b of branches) {
@@ -136,7 +136,8 @@ describe("GitHubRepos", function () {
                     for (const s of sets) {
                         assert.equal(s.enforcement, "active");
                         assert.equal(s.target, "branch");
-                        assert.equal((s.bypassActors ?? []).length, 0, `${s.name} lets someone bypass it`);
+                        const automation = repo.kind === "software" ? [{ actorId: plans.prod.settings.github.automationAppId, actorType: "Integration", bypassMode: "always" }] : [];
+                        assert.deepEqual(s.bypassActors ?? [], automation, `${s.name} lets someone else bypass it`);
                     }
                 }
             }

@@ -12,6 +12,7 @@ import { createMocks, MockContext } from "./mocks";
 import { StageSettings } from "../infra/settings";
 import { stageline, StageOutputs } from "../infra/program";
 import { loadStackFile, LoadOptions } from "../infra/config";
+import { GITHUB_ORG_OUTPUT, RELEASE_HANDOFF_OUTPUT, RELEASE_OBJECT_KEY, stackReads } from "../infra/stacks";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as {
@@ -224,8 +225,10 @@ export function stackSettings(stack: string, opts: LoadOptions = {}): StageSetti
 }
 
 /**
- * Realistic outputs of the prod stack, for running staging alone. The contract test proves prod's
- * real exports have these keys and types; `planAll` feeds staging prod's actual planned outputs.
+ * Realistic outputs of the prod stack (a stand-in), for running a stack that reads prod without
+ * planning prod first: the database contract, the release hand-off location and the GitHub
+ * organisation objects (infra/stacks.ts). The contract test proves prod's real exports have these
+ * keys and types; `npm run plan` and the deploy-order test feed the real planned outputs instead.
  */
 export function prodFixtureOutputs(region = "eu-west-1"): Record<string, unknown> {
     return {
@@ -242,29 +245,30 @@ export function prodFixtureOutputs(region = "eu-west-1"): Record<string, unknown
         dbInstanceId: "prod-db",
         dbInstanceArn: `arn:aws:rds:${region}:123456789012:db:prod-db`,
         region,
+        [RELEASE_HANDOFF_OUTPUT]: {
+            bucket: "prod-release-handoff-bucket-3f9a2c1",
+            bucketArn: "arn:aws:s3:::prod-release-handoff-bucket-3f9a2c1",
+            objectKey: RELEASE_OBJECT_KEY,
+            kmsKeyArn: `arn:aws:kms:${region}:123456789012:key/2b7c9e40-1d5f-4a8b-9c3e-6f0a1b2c3d4e`,
+            publisherStage: "staging",
+        },
+        [GITHUB_ORG_OUTPUT]: {
+            oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+            infraRepository: "infrastructure",
+        },
     };
 }
 
-/**
- * Realistic outputs of the staging stack for prod's promote source: where staging publishes its
- * signed-off release (see components/pipeline/release.ts).
- */
-export function stagingFixtureOutputs(region = "eu-west-1"): Record<string, unknown> {
-    return {
-        release: {
-            bucket: "staging-releases-3f9a2c1",
-            bucketArn: "arn:aws:s3:::staging-releases-3f9a2c1",
-            objectKey: "approved/release.zip",
-            kmsKeyArn: `arn:aws:kms:${region}:123456789012:key/2b7c9e40-1d5f-4a8b-9c3e-6f0a1b2c3d4e`,
-            repositoryArns: { web: `arn:aws:ecr:${region}:123456789012:repository/staging-web-5e1d0a9` },
-        },
-    };
+/** Stand-in outputs for every stack `settings` reads (prod's fixture), keyed by the stack's full name. */
+export function fixtureReferences(settings: StageSettings): Record<string, Record<string, unknown>> {
+    return Object.fromEntries(stackReads(settings).map((r) => [r.stack, prodFixtureOutputs(settings.region)]));
 }
 
 const planCache = new Map<string, StackPlan>();
 
 /**
- * Runs a stack from its YAML with prod's fixture outputs available to StackReferences.
+ * Runs a stack from its YAML with prod's fixture outputs (stand-ins) available to its
+ * StackReferences, unless `opts.stackOutputs` gives that stack's outputs.
  * Without options the plan is computed once per process and each caller gets its own copy, so
  * many test files can read the same four stacks without paying for them again.
  */
@@ -283,8 +287,7 @@ export async function planStackFile(stack: string, opts: PlanOptions = {}): Prom
 async function planStackFileUncached(stack: string, opts: PlanOptions): Promise<StackPlan> {
     const settings = stackSettings(stack);
     const refs: Record<string, Record<string, unknown>> = { ...(opts.stackOutputs ?? {}) };
-    if (settings.database.mode === "shared") refs[settings.database.prodStack] ??= prodFixtureOutputs(settings.region);
-    if (settings.pipeline.promoteFromStack) refs[settings.pipeline.promoteFromStack] ??= stagingFixtureOutputs(settings.region);
+    for (const [stack, outputs] of Object.entries(fixtureReferences(settings))) refs[stack] ??= outputs;
     return planStack(settings, { ...opts, stackOutputs: refs });
 }
 

@@ -337,6 +337,8 @@ export function mockCall(token: string, inputs: Record<string, unknown>, ctx: Mo
 export function createMocks(ctx: MockContext, onResource?: (args: pulumi.runtime.MockResourceArgs, result: { id: string; state: Record<string, unknown> }) => void): pulumi.runtime.Mocks {
     return {
         newResource(args) {
+            // As Pulumi's: reading a stack that does not exist fails; a missing output is undefined
+            // (requireOutput fails): https://www.pulumi.com/docs/iac/concepts/stacks/#stackreferences
             if (args.type === "pulumi:pulumi:StackReference") {
                 const stackName = String(args.inputs.name ?? args.name);
                 const outputs = ctx.stackOutputs?.[stackName];

@@ -93,6 +93,8 @@ function sectionOf(type: string): string | undefined {
         [/^aws:(codepipeline|codebuild|codestarconnections|codeconnections|scheduler)\/|^aws:cloudwatch\/event|DeliveryPipeline/, "pipeline"],
         [/^aws:(wafv2|acm|route53)\/|^aws:lb\/(loadBalancer|listener):/, "edge"],
         [/^github:|GitHubRepos/, "github"],
+        // The program's StackReferences (infra/stacks.ts) follow from naming the prod stack.
+        [/^pulumi:pulumi:StackReference$/, "prodStack"],
         [/^aws:sns\//, "alerts"],
         [/^aws:s3\//, "uploads"],
     ];
@@ -108,6 +110,8 @@ const COMPONENT_SECTIONS: Record<string, string[]> = {
     // Its steps follow the services (one bake and refresh per EC2 service, ECS deploys per container).
     DeliveryPipeline: ["pipeline", "services", "database", "uploads"],
     GitHubRepos: ["github"],
+    // The release hand-off prod owns exists because its pipeline promotes (pipeline.trigger).
+    ReleaseHandoff: ["pipeline"],
     SecureBucket: ["uploads"],
 };
 

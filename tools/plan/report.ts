@@ -50,13 +50,21 @@ export function verdictLines(p: PlannedStack): string[] {
 
 const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ").trim();
 
+/** How a StackReference was served: the real planned outputs, or a stand-in (fixture outputs). */
+export function referenceLine(r: { stack: string; from: "planned" | "fixture" }): string {
+    return r.from === "planned"
+        ? `StackReference ${r.stack}: its outputs as planned in this run`
+        : `StackReference ${r.stack}: STAND-IN — fixture outputs (tools/harness.ts prodFixtureOutputs), because ${r.stack} was not planned in this run; plan it too (npm run plan without --stack) to use its real outputs`;
+}
+
 /** The text report of one stack: tree, counts, verdicts. */
 export function stackReport(p: PlannedStack, opts: { quiet: boolean }): string[] {
     const c = countResources(p.plan);
     const lines: string[] = [];
     lines.push("", `== ${p.source.stack} (stage ${p.source.settings.stage}) — ${plural(c.total, "resource")}`);
+    // A stand-in is said even in --quiet: this stack's plan rests on outputs nobody planned.
+    for (const r of p.references) lines.push(`  ${referenceLine(r)}`);
     if (!opts.quiet) {
-        for (const r of p.references) lines.push(`  StackReference ${r.stack}: ${r.from === "planned" ? "outputs planned in this run" : "fixture outputs (that stack is not in this run)"}`);
         lines.push("", "resources:", ...renderTree(p.plan).map((l) => `  ${l}`));
         lines.push("", "by component:", ...table(c.byComponent));
         lines.push("", "by type:", ...table(c.byType.map(([t, n]) => [shortType(t), n])));

@@ -12,10 +12,10 @@ import { ConfigError } from "../../infra/errors";
 import { StageSettings } from "../../infra/settings";
 import { StageOutputs, stageline } from "../../infra/program";
 import { planStack, prodFixtureOutputs, ROOT, StackPlan } from "../harness";
+import { stackReads } from "../../infra/stacks";
 import { judgeStack, PolicyViolation } from "../../policy/run";
 import { UsageError } from "./args";
 import { isSecretEnvelope, redact, REDACTED, unwrapSecrets } from "./redact";
-import { RELEASE_OBJECT_KEY, RELEASE_OUTPUT, ReleaseLocation } from "../../components/pipeline/release";
 
 /** A stack's file, raw config and validated settings. */
 export interface StackSource {
@@ -50,8 +50,8 @@ export type Judge = typeof judgeStack;
 /** The stacks `npm run plan` covers, in the order they run. */
 export const DEFAULT_STACKS = ["dev", "test", "prod", "staging"] as const;
 
-/** Planning order by stage: prod before staging (staging reads prod's outputs). */
-const STAGE_RANK: Record<string, number> = { dev: 0, test: 1, prod: 2, staging: 3 };
+/** Planning order by stage: prod first (the stacks that read prod get its planned outputs); the rest keep their place. */
+const STAGE_RANK: Record<string, number> = { prod: 0 };
 
 /** Reads and validates one stack; a missing file is a ConfigError naming the file. */
 export function loadSource(stack: string | undefined, file?: string): StackSource {
@@ -91,28 +91,12 @@ export function loadSources(stacks: readonly string[], configFile?: string): Sta
     return orderForPlanning(sources);
 }
 
-/** Stable order by stage rank: dev, test, prod, staging (others keep their place). */
+/** Stable order: prod stacks first, the others keep their place (dev, test, staging after prod). */
 export function orderForPlanning(sources: readonly StackSource[]): StackSource[] {
     return sources
         .map((s, i) => ({ s, i }))
-        .sort((a, b) => (STAGE_RANK[a.s.settings.stage] ?? 9) - (STAGE_RANK[b.s.settings.stage] ?? 9) || a.i - b.i)
+        .sort((a, b) => (STAGE_RANK[a.s.settings.stage] ?? 1) - (STAGE_RANK[b.s.settings.stage] ?? 1) || a.i - b.i)
         .map((x) => x.s);
-}
-
-/**
- * Outputs shaped like staging's, for prod's promote reference (prod plans before staging): the
- * approved-release location staging's pipeline publishes, with a repository per prod service.
- */
-export function stagingShapedOutputs(s: StageSettings): Record<string, unknown> {
-    const account = "123456789012";
-    const release: ReleaseLocation = {
-        bucket: "staging-releases-0a1b2c3d",
-        bucketArn: "arn:aws:s3:::staging-releases-0a1b2c3d",
-        objectKey: RELEASE_OBJECT_KEY,
-        kmsKeyArn: `arn:aws:kms:${s.region}:${account}:key/7c9e6679-7425-40de-944b-e07fc1f90ae7`,
-        repositoryArns: Object.fromEntries(s.services.map((svc) => [svc.name, `arn:aws:ecr:${s.region}:${account}:repository/staging-${svc.name}`])),
-    };
-    return { stage: "staging", region: s.region, [RELEASE_OUTPUT]: release };
 }
 
 /** Wraps the program: records which inputs and outputs are Pulumi secrets. */
@@ -203,8 +187,8 @@ export async function planStacks(sources: readonly StackSource[], opts: PlanStac
             stackOutputs[ref] = planned ? planned.plan.outputs : fixture();
             references.push({ stack: ref, from: planned ? "planned" : "fixture" });
         };
-        if (s.database.mode === "shared") serve(s.database.prodStack, () => prodFixtureOutputs(s.region));
-        if (s.pipeline.promoteFromStack) serve(s.pipeline.promoteFromStack, () => stagingShapedOutputs(s));
+        // Only the stacks infra/stacks.ts reads (prod, for the others); prod reads none.
+        for (const r of stackReads(s)) serve(r.stack, () => prodFixtureOutputs(s.region));
 
         const secretInputs = new Map<string, Set<string>>();
         const secretOutputs = new Set<string>();
