@@ -41,6 +41,8 @@ export const NAME_LIMITS: Readonly<Record<string, NameLimit>> = {
     "aws:ecr/repository:Repository": { what: "ECR repository name", prop: "name", max: 256, autoNamed: true, doc: "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html" },
     "aws:cloudwatch/logGroup:LogGroup": { what: "log group name", prop: "name", max: 512, autoNamed: true, doc: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html" },
     "aws:s3/bucket:Bucket": { what: "S3 bucket name", prop: "bucket", max: 63, autoNamed: true, doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html" },
+    // An object's key is set by us (never auto-named): UTF-8, at most 1,024 bytes.
+    "aws:s3/bucketObjectv2:BucketObjectv2": { what: "S3 object key", prop: "key", max: 1024, autoNamed: false, doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html" },
     "aws:codebuild/project:Project": { what: "CodeBuild project name", prop: "name", max: 255, autoNamed: true, doc: "https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html" },
     "aws:codepipeline/pipeline:Pipeline": { what: "pipeline name", prop: "name", max: 100, autoNamed: true, doc: "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_PipelineDeclaration.html" },
     "aws:cloudwatch/eventRule:EventRule": { what: "EventBridge rule name", prop: "name", max: 64, autoNamed: true, doc: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html" },

@@ -7,7 +7,7 @@
  * DEPLOY_TARGETS) against it.
  */
 import { strict as assert } from "node:assert";
-import { ofType, PlannedResource, planStack, stackSettings, StackPlan } from "../tools/harness";
+import { fixtureReferences, ofType, PlannedResource, planStack, stackSettings, StackPlan } from "../tools/harness";
 import { World } from "./fixtures/standin";
 
 const PROJECT = "aws:codebuild/project:Project";
@@ -67,12 +67,12 @@ describe("the pipeline deploys the task definition code owns (finding 3)", funct
     let after: StackPlan;
     globalThis.before(async () => {
         const base = stackSettings("test");
-        before = await planStack(base);
+        before = await planStack(base, { stackOutputs: fixtureReferences(base) });
         const changed = {
             ...base,
             services: base.services.map((s) => (s.name === "web" ? { ...s, cpu: 1024, memory: 2048, environment: { ...s.environment, FEATURE_FLAGS: "checkout-v2" } } : s)),
         };
-        after = await planStack(changed);
+        after = await planStack(changed, { stackOutputs: fixtureReferences(changed) });
     });
 
     it("the service's SSM parameter records the ARN of the task definition Pulumi registers", () => {

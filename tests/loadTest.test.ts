@@ -416,7 +416,7 @@ describe("prod's promotion gate (scripts/require-load-test.js)", () => {
             const notes = path.join(work, "notes");
             fs.mkdirSync(notes);
             fs.writeFileSync(path.join(notes, "NOTES.md"), "# Release\n");
-            const env: Record<string, string> = { ...(process.env as Record<string, string>), PATH: `${bin}:${process.env.PATH}`, RELEASE_BUCKET: "b", RELEASE_OBJECT_KEY: "k", ARTIFACT_BUCKET: "a", RELEASE_TAG: "release-9", PIPELINE_EXECUTION_ID: "e", CODEBUILD_SRC_DIR_notes: notes };
+            const env: Record<string, string> = { ...(process.env as Record<string, string>), PATH: `${bin}:${process.env.PATH}`, RELEASE_BUCKET: "b", RELEASE_OBJECT_KEY: "k", RELEASE_KMS_KEY_ARN: "arn:aws:kms:eu-west-1:123456789012:key/handoff", ARTIFACT_BUCKET: "a", RELEASE_TAG: "release-9", PIPELINE_EXECUTION_ID: "e", CODEBUILD_SRC_DIR_notes: notes };
             if (withLoadTest) {
                 const lt = path.join(work, "lt");
                 fs.mkdirSync(lt);

@@ -105,6 +105,22 @@ function buildBasics(c: JobContext, step: string): Call[] {
     ];
 }
 
+/** Staging's planned image repository of the first service (prod's promote pulls from it). */
+function stagingRepoArn(c: JobContext): string {
+    const staging = c.peers.find((p) => p.stack === "staging");
+    const repo = staging && ofType(staging, "aws:ecr/repository:Repository")[0];
+    if (!repo) throw new Error(`${c.stack}: the access matrix needs staging's planned ECR repository`);
+    return String(repo.outputs.arn);
+}
+
+/** Where staging's publish step writes (prod's hand-off, as its CodeBuild project is planned). */
+function handoffTarget(c: JobContext): { bucket: string; key: string; kmsKeyArn: string } {
+    const project = find(c, "aws:codebuild/project:Project", named("publish-release"), "publish-release project");
+    const vars = (project.inputs.environment as { environmentVariables: { name: string; value: string }[] }).environmentVariables;
+    const get = (n: string) => String(vars.find((v) => v.name === n)?.value ?? "");
+    return { bucket: get("RELEASE_BUCKET"), key: get("RELEASE_OBJECT_KEY"), kmsKeyArn: get("RELEASE_KMS_KEY_ARN") };
+}
+
 /** A build that reads the CodeConnections source with CODEBUILD_CLONE_REF clones through the connection. */
 function cloneCall(c: JobContext): Call {
     return { action: `${connection(c).split(":")[2]}:UseConnection`, resource: connection(c), note: "clone the CODEBUILD_CLONE_REF source" };
@@ -240,8 +256,23 @@ export const JOBS: Job[] = [
         purpose: "CodeBuild PublishForPromotion: write release.zip to the hand-off location",
         docs: [DOC.codebuildRole],
         assumedBy: () => codebuild,
-        calls: (c) => [...buildBasics(c, "publish-release"), { action: "s3:PutObject", resource: `arn:aws:s3:::${bucketOf(c, "releases")}/approved/release.zip` }],
-        never: (c) => [...otherStageData(c), { action: "s3:DeleteObject", resource: `arn:aws:s3:::${bucketOf(c, "releases")}/approved/release.zip` }],
+        // The hand-off is prod's (components/pipeline/handoff.ts): staging reads its bucket and key from prod's outputs.
+        calls: (c) => {
+            const h = handoffTarget(c);
+            return [
+                ...buildBasics(c, "publish-release"),
+                { action: "s3:PutObject", resource: `arn:aws:s3:::${h.bucket}/${h.key}`, note: "prod's hand-off" },
+                { action: "kms:GenerateDataKey", resource: h.kmsKeyArn, note: "SSE-KMS with the hand-off key" },
+            ];
+        },
+        never: (c) => {
+            const h = handoffTarget(c);
+            return [
+                ...otherStageData(c),
+                { action: "s3:DeleteObject", resource: `arn:aws:s3:::${h.bucket}/${h.key}`, note: "erase a release" },
+                { action: "s3:PutObject", resource: `arn:aws:s3:::${h.bucket}/other/release.zip`, note: "anything but the one key" },
+            ];
+        },
     },
     {
         role: /^promote-role$/,
@@ -251,10 +282,11 @@ export const JOBS: Job[] = [
         calls: (c) => [
             ...buildBasics(c, "promote"),
             { action: "ecr:GetAuthorizationToken", resource: "*" },
-            { action: "ecr:BatchGetImage", resource: `arn:aws:ecr:${c.region}:${acct}:repository/staging-web-5e1d0a9`, note: "staging's approved image" },
+            // Prod reads no stack: it names staging's repositories by their pattern (staging-<svc>-repo-*); this is staging's planned one.
+            { action: "ecr:BatchGetImage", resource: stagingRepoArn(c), note: "staging's approved image" },
             { action: "ecr:PutImage", resource: arnOf(c, "aws:ecr/repository:Repository", "repo") },
         ],
-        never: (c) => [{ action: "ecr:PutImage", resource: `arn:aws:ecr:${c.region}:${acct}:repository/staging-web-5e1d0a9`, note: "write staging's images" }],
+        never: (c) => [{ action: "ecr:PutImage", resource: stagingRepoArn(c), note: "write staging's images" }],
     },
     {
         role: /^pipeline-role$/,
@@ -272,7 +304,13 @@ export const JOBS: Job[] = [
             ];
             if (c.plan.settings.pipeline.trigger !== "promote") out.push({ action: `${connection(c).split(":")[2]}:UseConnection`, resource: connection(c), note: "source action" });
             if (has(c, "aws:sns/topic:Topic", "approvals")) out.push({ action: "sns:Publish", resource: arnOf(c, "aws:sns/topic:Topic", "approvals") });
-            if (c.plan.settings.pipeline.trigger === "promote") out.push({ action: "s3:GetObject", resource: "arn:aws:s3:::staging-releases-3f9a2c1/approved/release.zip", note: "staging's release" });
+            if (c.plan.settings.pipeline.trigger === "promote") {
+                // Prod's own hand-off bucket (staging writes into it) is its S3 source.
+                out.push(
+                    { action: "s3:GetObject", resource: `arn:aws:s3:::${bucketOf(c, "release-handoff-bucket")}/approved/release.zip`, note: "the release staging signed off" },
+                    { action: "kms:Decrypt", resource: arnOf(c, "aws:kms/key:Key", "release-handoff-key"), note: "the hand-off key" },
+                );
+            }
             return out;
         },
         never: (c) => [
