@@ -9,6 +9,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings, RawConfig, readStackFile } from "../../infra/config";
 import { ConfigError } from "../../infra/errors";
+import { peerCidrProblems } from "../../infra/peers";
+import { asStackRefusal } from "./refusal";
 import { StageSettings } from "../../infra/settings";
 import { StageOutputs, stageline } from "../../infra/program";
 import { planStack, prodFixtureOutputs, ROOT, StackPlan } from "../harness";
@@ -63,6 +65,8 @@ export function loadSource(stack: string | undefined, file?: string): StackSourc
     }
     const read = readStackFile(f, stack);
     const settings = loadSettings(read.stack, read.config, { secretKeys: read.secretKeys });
+    const peer = peerCidrProblems(settings, ROOT);
+    if (peer.length > 0) throw new ConfigError(read.stack, peer);
     return { stack: read.stack, file: f, config: read.config, secretKeys: read.secretKeys, settings };
 }
 
@@ -210,7 +214,12 @@ export async function planStacks(sources: readonly StackSource[], opts: PlanStac
         const secretOutputs = new Set<string>();
         const pending: Promise<void>[] = [];
         const program = watchSecrets(opts.program ?? stageline, secretInputs, secretOutputs, pending);
-        const plan = await planStack(s, { stackOutputs, program });
+        let plan: StackPlan;
+        try {
+            plan = await planStack(s, { stackOutputs, program });
+        } catch (e) {
+            throw asStackRefusal(source.stack, e);
+        }
         await Promise.all(pending);
 
         // Key secret inputs by URN now that URNs are known.
