@@ -584,7 +584,7 @@ export function loadSettings(stack: string, raw: RawConfig, opts: LoadOptions = 
 
     const ruleProblems: ConfigProblem[] = [];
     const settings = resolve(stack, stage, region ?? "", shaped, opts.project ?? "stageline", ruleProblems);
-    ruleProblems.push(...limitProblems(settings, shaped));
+    ruleProblems.unshift(...limitProblems(settings, shaped));
     const wasReported = (key: string) => reported.has(key) || [...reported].some((r) => r.startsWith(`${key}[`));
     const trusted = (p: ConfigProblem) => !wasReported(p.key) && ![...(p.dependsOn ?? []), ...ruleInputs(p.key)].some(wasReported);
     problems.push(...ruleProblems.filter(trusted).map(({ dependsOn: _, ...p }) => p));

@@ -23,8 +23,9 @@ const SHAPES: { what: string; re: RegExp }[] = [
     { what: "a GitHub token", re: /(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{30,251}|github_pat_[A-Za-z0-9_]{22,244})(?![A-Za-z0-9_])/g },
     { what: "a private key", re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g },
     { what: "a URL with a user name and password", re: /(?<=[a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^\s/?#@:]*:[^\s/?#@]*@/g },
-    // An AWS secret access key: 40 characters of base64 with upper and lower case and a digit.
-    { what: "an AWS secret access key", re: /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g },
+    // An AWS secret access key: 40 characters of base64 with upper and lower case and a digit,
+    // not part of a longer word ("/" may border it: it is pasted into paths and URLs too).
+    { what: "an AWS secret access key", re: /(?<![A-Za-z0-9+])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9+])/g },
 ];
 
 /** What credential a text contains, if any (the first shape found). */
