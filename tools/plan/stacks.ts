@@ -230,7 +230,9 @@ export async function planStacks(sources: readonly StackSource[], opts: PlanStac
         }
         const scrub = secretScrubber(plan, byUrn);
         const violations = judge(
-            plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: unwrapSecrets(r.inputs) as Record<string, unknown> })),
+            // The engine's dependency list of each resource, as the CLI hands the pack (explicit dependsOn
+            // and those of its inputs): rules that link resources judge the same offline as for real.
+            plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: unwrapSecrets(r.inputs) as Record<string, unknown>, dependencies: r.options.dependsOn })),
             { config: { stages: { [source.stack]: s.stage } } },
         ).map((v) => ({ ...v, message: scrub(v.message) }));
         const result: PlannedStack = { source, plan, secretInputs: byUrn, secretOutputs, references, violations, ms: Date.now() - started };
