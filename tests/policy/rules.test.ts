@@ -417,7 +417,18 @@ const CASES: Case[] = [
         rule: "s3-bucket-versioned",
         scope: "baseline",
         good: (s) => bucketSet(s),
-        bad: [{ when: "suspended", resources: (s) => bucketSet(s, { ver: { versioningConfiguration: { status: "Suspended" } } }), message: 'S3 bucket "uploads" must be versioned (its setting does not).' }],
+        bad: [
+            { when: "suspended", resources: (s) => bucketSet(s, { ver: { versioningConfiguration: { status: "Suspended" } } }), message: 'S3 bucket "uploads" must be versioned (its setting does not).' },
+            {
+                when: "the only versioning names a look-alike bucket (bucketPrefix, linked by dependency to another bucket)",
+                resources: (s) => [
+                    res(s, T.bucket, "uploads", { bucketPrefix: "uploads" }, []),
+                    res(s, T.bucket, "archive", { bucketPrefix: "uploads-archive" }, []),
+                    res(s, T.bucketVersioning, "archive-versioning", { bucket: "uploads-archive-20261130", versioningConfiguration: { status: "Enabled" } }, [urnOf(s, T.bucket, "archive")]),
+                ],
+                message: 'S3 bucket "uploads" must be versioned.',
+            },
+        ],
         unknown: { resources: (s) => bucketSet(s, { ver: { bucket: undefined } }), message: unknownMsg(T.bucket, "uploads", `bucket of ${T.bucketVersioning} "uploads-versioning"`, false) },
     },
     {
