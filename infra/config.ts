@@ -482,13 +482,9 @@ function findPlainSecrets(key: string, value: unknown, out: ConfigProblem[]): vo
     // A container variable named like a secret is judged by the service rule (its advice differs).
     if (/^stageline:services\[[^\]]+\]\.environment\./.test(key)) return;
     if (SECRET_KEY_RE.test(last) && (typeof value === "string" || typeof value === "number") && String(value) !== SECRET_PLACEHOLDER) {
-        const top = key.split(".")[0];
-        const sub = key.includes(".") ? ` --path` : "";
-        out.push({
-            key,
-            given: "a plain-text value",
-            allowed: `a secret: run \`pulumi config set${sub} --secret ${sub ? key : top} <value>\``,
-        });
+        // No stageline key reads a secret (a secure one is refused again as unknown): the advice
+        // is to remove it, and where a provider needs a credential, its own secure key.
+        out.push({ key, given: "a plain-text value", allowed: secretAdvice(key, "a credential") });
         return;
     }
     if (value && typeof value === "object") {

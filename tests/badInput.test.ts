@@ -143,6 +143,34 @@ describe("bad input as an attacker would try it: every class refused once, namin
         assert.equal(e.problems.length, 1);
     });
 
+    it("class 5: the advice for a plain secret works — following it gives a config that loads", () => {
+        fc.assert(
+            fc.property(
+                fc.constantFrom(...STACKS),
+                fc.oneof(
+                    fc.tuple(fc.stringMatching(/^[a-z][a-zA-Z]{2,8}$/), fc.constantFrom("Password", "Token", "ApiKey", "Secret")).map(([w, s]) => ({ full: `stageline:${w}${s}`, inside: [] as (string | number)[] })),
+                    fc.constantFrom("DB_PASS_TOKEN", "API_SECRET", "STRIPE_API_KEY").map((n) => ({ full: "stageline:services", inside: [0, "environment", n] as (string | number)[] })),
+                ),
+                (stack, at) => {
+                    counts.generated++;
+                    const bad = setPath(BASE[stack], at.full, at.inside, "plain-value-1");
+                    const e = refusal(stack, bad);
+                    assert.equal(e.problems.length, 1, e.message);
+                    // What the message tells the user to run, applied literally, plus removing the value.
+                    const commands = [...e.message.matchAll(/pulumi config set (?:--path )?--secret (\S+) <value>/g)].map((m) => m[1]);
+                    assert.ok(commands.length > 0 || /AWS Secrets Manager/.test(e.message), e.message);
+                    assert.ok(!commands.some((c) => c.startsWith("stageline:")), `advises a stageline secret, which is refused again: ${e.message}`);
+                    assert.match(e.message, /remove it and rotate it|store it in AWS Secrets Manager/);
+                    const fixed: RawConfig = { ...BASE[stack], ...Object.fromEntries(commands.map((c) => [c, "[secret]"])) };
+                    loadSettings(stack, fixed, { secretKeys: commands });
+                },
+            ),
+            { numRuns: 40, seed: 2410 },
+        );
+        // The old advice (store it as a stageline secret) leads to a refused config.
+        assert.throws(() => loadSettings("test", { ...BASE.test, "stageline:dbPassword": "[secret]" }, { secretKeys: ["stageline:dbPassword"] }), ConfigError);
+    });
+
     // Class 2 ----------------------------------------------------------------------------------
     it("class 2: plain provider credentials (aws:accessKey, aws:secretKey, aws:token, github:token, github:appAuth.pemFile) must be secure", () => {
         const keys = fc.constantFrom(
