@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config";
 import { stageline } from "./program";
 import { ConfigError } from "./errors";
-import { peerCidrProblems } from "./peers";
+import { peerCidrProblems, peerContractProblems } from "./peers";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
@@ -18,7 +18,7 @@ const settings = loadSettings(pulumi.getStack(), raw, {
     secretKeys: Object.keys(raw).filter((k) => isConfigSecret(k)),
 });
 // Rules across stacks, read from the sibling stack files (Pulumi runs the program in the project directory).
-const peerProblems = peerCidrProblems(settings, process.cwd());
+const peerProblems = [...peerCidrProblems(settings, process.cwd()), ...peerContractProblems(settings, process.cwd())];
 if (peerProblems.length > 0) throw new ConfigError(settings.stack, peerProblems);
 const outputs = stageline(settings);
 

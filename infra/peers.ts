@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { cidrOverlaps } from "./cidr";
-import { NS, readStackFile, STAGE_DEFAULTS } from "./config";
+import { loadSettings, NS, readStackFile, STAGE_DEFAULTS } from "./config";
 import type { ConfigProblem } from "./errors";
 import { stageOfStackName } from "./limits";
 import { Stage, STAGES, StageSettings } from "./settings";
@@ -51,4 +51,52 @@ export function peerCidrProblems(s: StageSettings, dir: string): ConfigProblem[]
         }
     }
     return out;
+}
+
+/** A peer stack file's validated settings, or undefined when it is broken (reported on its own). */
+function peerSettings(file: string): StageSettings | undefined {
+    try {
+        const f = readStackFile(file);
+        return loadSettings(f.stack, f.config, { secretKeys: f.secretKeys });
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * What staging's file says about prod (its engine, its subnet AZs) against what prod's file says,
+ * from whichever side is planned: staging's routes and driver follow these, so a mismatch found
+ * only when staging deploys against prod would be too late.
+ */
+export function peerContractProblems(s: StageSettings, dir: string): ConfigProblem[] {
+    const peer = PEERS[s.stage];
+    if (peer === undefined || !fs.existsSync(dir)) return [];
+    for (const name of fs.readdirSync(dir).filter((x) => /^Pulumi\.(.+)\.ya?ml$/.test(x)).sort()) {
+        const other = stageAndCidr(path.join(dir, name));
+        if (!other || other.stack === s.stack || other.stage !== peer) continue;
+        const o = peerSettings(path.join(dir, name));
+        if (!o) continue;
+        const [staging, prod] = s.stage === "staging" ? [s, o] : [o, s];
+        if (staging.database.mode !== "shared" || prod.database.mode !== "owned") return [];
+        const here = s.stage === "staging";
+        const out: ConfigProblem[] = [];
+        if (staging.database.prodEngine !== prod.database.engine) {
+            out.push({
+                key: `${NS}:${here ? "database.prodEngine" : "database.engine"}`,
+                given: JSON.stringify(here ? staging.database.prodEngine : prod.database.engine),
+                allowed: here ? `"${prod.database.engine}", prod's engine in ${name}` : `"${staging.database.prodEngine}", the engine staging's ${name} declares for prod (change both together)`,
+            });
+        }
+        const want = prod.network.availabilityZones.join(", ");
+        const got = staging.database.prodAvailabilityZones.join(", ");
+        if (want !== got) {
+            out.push({
+                key: `${NS}:${here ? "database.prodAvailabilityZones" : "network.availabilityZones"}`,
+                given: here ? `[${got}]` : `[${want}]`,
+                allowed: here ? `prod's subnet AZs in prod's order, [${want}] (${name})` : `the AZs staging's ${name} routes to, [${got}] (change database.prodAvailabilityZones there too)`,
+            });
+        }
+        return out;
+    }
+    return [];
 }

@@ -254,6 +254,31 @@ describe("bad input as an attacker would try it: every class refused once, namin
         for (const s of STACKS) loadSource(s);
     });
 
+    it("class 3: what staging's file says about prod (engine, subnet AZs) must match prod's file, from either side", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stageline-contract-"));
+        const yaml = (stack: StackName) => YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, Record<string, unknown>> };
+        const cases = fc.oneof(
+            fc.constant({ stack: "prod" as StackName, section: "stageline:database", patch: { engine: "mysql", engineVersion: "8.0.39" }, key: "stageline:database.engine" }),
+            fc.constant({ stack: "staging" as StackName, section: "stageline:database", patch: { prodEngine: "mysql" }, key: "stageline:database.prodEngine" }),
+            fc.constantFrom(["eu-west-1b", "eu-west-1a", "eu-west-1c"], ["eu-west-1a", "eu-west-1b"]).map((azs) => ({ stack: "prod" as StackName, section: "stageline:network", patch: { availabilityZones: azs, azCount: azs.length }, key: "stageline:network.availabilityZones" })),
+            fc.constantFrom(["eu-west-1a", "eu-west-1b"], ["eu-west-1c", "eu-west-1b", "eu-west-1a"]).map((azs) => ({ stack: "staging" as StackName, section: "stageline:database", patch: { prodAvailabilityZones: azs }, key: "stageline:database.prodAvailabilityZones" })),
+        );
+        fc.assert(
+            fc.property(cases, (c) => {
+                counts.generated++;
+                const doc = yaml(c.stack);
+                doc.config[c.section] = { ...doc.config[c.section], ...c.patch };
+                const file = path.join(dir, `Pulumi.${c.stack}.yaml`);
+                fs.writeFileSync(file, YAML.stringify(doc));
+                assert.throws(
+                    () => loadSource(undefined, file),
+                    (e: unknown) => e instanceof ConfigError && e.problems.length === 1 && e.problems[0].key === c.key && e.message.startsWith(`Invalid configuration for stack "${c.stack}"`),
+                );
+            }),
+            { numRuns: 12, seed: 2411 },
+        );
+    });
+
     // Class 4 ----------------------------------------------------------------------------------
     it("class 4: values past an AWS limit are refused at config with the limit and its AWS page named", () => {
         const svc = (stack: StackName) => (JSON.parse(BASE[stack]["stageline:services"]) as Record<string, unknown>[])[0];

@@ -9,7 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings, RawConfig, readStackFile } from "../../infra/config";
 import { ConfigError } from "../../infra/errors";
-import { peerCidrProblems } from "../../infra/peers";
+import { peerCidrProblems, peerContractProblems } from "../../infra/peers";
 import { asStackRefusal } from "./refusal";
 import { StageSettings } from "../../infra/settings";
 import { StageOutputs, stageline } from "../../infra/program";
@@ -65,7 +65,7 @@ export function loadSource(stack: string | undefined, file?: string): StackSourc
     }
     const read = readStackFile(f, stack);
     const settings = loadSettings(read.stack, read.config, { secretKeys: read.secretKeys });
-    const peer = peerCidrProblems(settings, ROOT);
+    const peer = [...peerCidrProblems(settings, ROOT), ...peerContractProblems(settings, ROOT)];
     if (peer.length > 0) throw new ConfigError(read.stack, peer);
     return { stack: read.stack, file: f, config: read.config, secretKeys: read.secretKeys, settings };
 }
