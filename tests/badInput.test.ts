@@ -22,6 +22,7 @@ import { RESERVED_ENVIRONMENT } from "../components/appService";
 import { LOG_RETENTION_DAYS as COMPONENT_RETENTION } from "../components/environment";
 import { LOG_RETENTION_DAYS, STACK_FILE_MAX_BYTES } from "../lib/awsLimits";
 import { ROOT } from "../tools/harness";
+import { createMocks } from "../tools/mocks";
 import { runPlan } from "../tools/plan";
 import { loadSource } from "../tools/plan/stacks";
 import { asStackRefusal } from "../tools/plan/refusal";
@@ -438,6 +439,26 @@ describe("bad input as an attacker would try it: every class refused once, namin
                 assert.ok(!all.includes(secret.core), `echoed ${secret.kind}:\n${all}`);
                 assert.ok(!fs.existsSync(outs.json) && !fs.existsSync(outs.md) && !fs.existsSync(outs.mmd), "nothing written");
             }
+        }
+    });
+
+    it("the Pulumi entry (pulumi up's path) registers no resource before refusing a generated bad input of each class", async () => {
+        const samples: [StackName, RawConfig, string][] = [
+            ...fc.sample(fc.tuple(secretValue, placement), { numRuns: 6, seed: 2412 }).map(([v, at]) => [at.stack, setPath(BASE[at.stack], at.full, at.inside, v.value), at.key] as [StackName, RawConfig, string]),
+            ["test", { ...BASE.test, "github:token": "plain-token-123" }, "github:token"],
+            ["prod", { ...BASE.prod, "stageline:stage": "test" }, "stageline:stage"],
+            ["test", { ...BASE.test, "stagline:network": "{}" }, "stagline:network"],
+            ["test", setPath(BASE.test, "stageline:tags", ["aws:owner"], "x"), "stageline:tags.aws:owner"],
+        ];
+        for (const [stack, raw, key] of samples) {
+            counts.generated++;
+            let registered = 0;
+            await pulumi.runtime.setMocks(createMocks({ region: "eu-west-1" }, () => registered++), "stageline", stack);
+            pulumi.runtime.setAllConfig(raw);
+            const entry = require.resolve("../infra/index");
+            delete require.cache[entry];
+            await assert.rejects(pulumi.runtime.runInPulumiStack(async () => require(entry)), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === key));
+            assert.equal(registered, 0, `${stack} ${key}: ${registered} resources registered`);
         }
     });
 
