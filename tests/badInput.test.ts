@@ -462,6 +462,13 @@ describe("bad input as an attacker would try it: every class refused once, namin
         }
     });
 
+    it("usage errors and unexpected errors quote arguments redacted (a token pasted as a stack name)", async () => {
+        const lines: string[] = [];
+        const code = await runPlan({ argv: ["--stack", "ghp_Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2"], out: (l) => lines.push(l), err: (l) => lines.push(l) });
+        assert.equal(code, 2);
+        assert.ok(lines.join("\n").includes('no stack "[secret]"') && !lines.join("\n").includes("Z9y8X7w6"), lines.join("\n"));
+    });
+
     it("the real command line: a planted token and six path patterns print one message, exit 2", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stageline-cli-"));
         const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.test.yaml"), "utf8")) as { config: Record<string, unknown> };

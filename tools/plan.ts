@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isConfigError } from "../infra/errors";
 import { HELP, parseArgs, UsageError } from "./plan/args";
 import { unwrapRefusal } from "./plan/refusal";
+import { redactSecretText } from "../infra/secrets";
 import { compareStacks, renderComparison } from "./plan/compare";
 import { stackMermaid } from "./plan/mermaid";
 import { planJson, planMarkdown, stackReport, summaryLine, totals } from "./plan/report";
@@ -62,7 +63,7 @@ const reported = new Set<string>();
 export function reportError(e: unknown, err: (line: string) => void, debug: boolean): number {
     reported.add(e instanceof Error ? e.message : String(e));
     if (e instanceof UsageError) {
-        err(`plan: ${e.message}`);
+        err(`plan: ${redactSecretText(e.message)}`);
         err("run `npm run plan -- --help` for usage");
         return EXIT.badConfig;
     }
@@ -73,7 +74,7 @@ export function reportError(e: unknown, err: (line: string) => void, debug: bool
         return EXIT.badConfig;
     }
     const message = e instanceof Error ? e.message : String(e);
-    err(`plan: unexpected error: ${message.split("\n")[0]}${debug ? "" : " (run with --debug for the stack trace)"}`);
+    err(`plan: unexpected error: ${redactSecretText(message.split("\n")[0])}${debug ? "" : " (run with --debug for the stack trace)"}`);
     if (debug && e instanceof Error && e.stack) err(e.stack);
     return EXIT.crash;
 }
