@@ -6,9 +6,7 @@
  * produce the same flat map of `namespace:key` → string that Pulumi itself hands a program, and
  * `loadSettings` turns it into settings or one `ConfigError` listing every problem.
  */
-import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { z } from "zod";
 import { ConfigError, ConfigProblem, renderGiven } from "./errors";
 import {
@@ -30,6 +28,9 @@ import { engineVersionProblem } from "./engineVersionRules";
 import { hostnameProblems, serviceNameProblems } from "./nameRules";
 import { resolveProdStack } from "./stacks";
 import { githubRuleProblems, GITHUB_PLANS } from "./githubRules";
+import { foreignKeyProblems, projectSecretShapeProblems, secretAdvice } from "./secrets";
+import { limitProblems, stageNameProblems } from "./limits";
+import { parseStackFileText } from "./stackFile";
 
 export const NS = "stageline";
 
@@ -440,12 +441,7 @@ export function readStackFile(file: string, stack?: string): StackFile {
     const base = path.basename(file);
     const m = /^Pulumi\.(.+)\.ya?ml$/.exec(base);
     const name = stack ?? (m ? m[1] : base.replace(/\.ya?ml$/, ""));
-    let doc: unknown;
-    try {
-        doc = YAML.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-        throw new ConfigError(name, [{ key: file, given: `unreadable YAML (${(e as Error).message.split("\n")[0]})`, allowed: "a Pulumi stack file" }]);
-    }
+    const doc = parseStackFileText(file, name);
     const cfg = ((doc as { config?: unknown } | null)?.config ?? {}) as Record<string, unknown>;
     if (typeof cfg !== "object" || Array.isArray(cfg)) {
         throw new ConfigError(name, [{ key: `${file}: config`, given: renderGiven(cfg), allowed: "a map of config keys" }]);
@@ -501,14 +497,12 @@ function keyPath(parts: readonly PropertyKey[], root: unknown): string {
 /** Finds plain (non-secure) values under keys that look like secrets, at any depth. */
 function findPlainSecrets(key: string, value: unknown, out: ConfigProblem[]): void {
     const last = key.split(/[.:]/).pop() ?? key;
+    // A container variable named like a secret is judged by the service rule (its advice differs).
+    if (/^stageline:services\[[^\]]+\]\.environment\./.test(key)) return;
     if (SECRET_KEY_RE.test(last) && (typeof value === "string" || typeof value === "number") && String(value) !== SECRET_PLACEHOLDER) {
-        const top = key.split(".")[0];
-        const sub = key.includes(".") ? ` --path` : "";
-        out.push({
-            key,
-            given: "a plain-text value",
-            allowed: `a secret: run \`pulumi config set${sub} --secret ${sub ? key : top} <value>\``,
-        });
+        // No stageline key reads a secret (a secure one is refused again as unknown): the advice
+        // is to remove it, and where a provider needs a credential, its own secure key.
+        out.push({ key, given: "a plain-text value", allowed: secretAdvice(key, "a credential") });
         return;
     }
     if (value && typeof value === "object") {
@@ -537,9 +531,13 @@ export function loadSettings(stack: string, raw: RawConfig, opts: LoadOptions = 
     for (const [full, text] of Object.entries(raw)) {
         const [ns, ...rest] = full.split(":");
         const key = rest.join(":");
-        if (ns !== NS) continue;
+        if (ns !== NS) {
+            problems.push(...foreignKeyProblems(full, decode(text), secretKeys.has(full)));
+            continue;
+        }
         const value = decode(text);
         const before = problems.length;
+        if (!secretKeys.has(full)) problems.push(...projectSecretShapeProblems(full, value));
         if (!secretKeys.has(full)) findPlainSecrets(full, value, problems);
         // One error per key: a plain secret under an unknown key is reported as the secret.
         if (!(key in TOP_LEVEL) && problems.length === before) {
@@ -596,9 +594,11 @@ export function loadSettings(stack: string, raw: RawConfig, opts: LoadOptions = 
         else problems.push({ key: `${NS}:stage`, given: "(missing)", allowed: `one of ${STAGES.map((s) => `"${s}"`).join(", ")} (required when the stack name "${stack}" is not a stage name)` });
     }
     if (stage === undefined) throw new ConfigError(stack, problems);
+    problems.push(...stageNameProblems(stack, stage, "stage" in values));
 
     const ruleProblems: ConfigProblem[] = [];
     const settings = resolve(stack, stage, region ?? "", shaped, opts.project ?? "stageline", ruleProblems);
+    ruleProblems.unshift(...limitProblems(settings, shaped));
     const wasReported = (key: string) => reported.has(key) || [...reported].some((r) => r.startsWith(`${key}[`));
     const trusted = (p: ConfigProblem) => !wasReported(p.key) && ![...(p.dependsOn ?? []), ...ruleInputs(p.key)].some(wasReported);
     problems.push(...ruleProblems.filter(trusted).map(({ dependsOn: _, ...p }) => p));
@@ -848,7 +848,7 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
         }
         for (const envKey of Object.keys(sv.environment)) {
             if (SECRET_KEY_RE.test(envKey)) {
-                problems.push({ key: k(`${label}.environment.${envKey}`), given: "a plain-text value", allowed: "no secrets in plain environment; the database credentials come from Secrets Manager, other secrets through `pulumi config set --secret`" });
+                problems.push({ key: k(`${label}.environment.${envKey}`), given: "a plain-text value", allowed: secretAdvice(k(`${label}.environment.${envKey}`), "a credential") });
             }
         }
         return sv;

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { redactSecretText } from "./secrets";
 
 /** One thing wrong with a stack's configuration. */
 export interface ConfigProblem {
@@ -15,10 +16,15 @@ export interface ConfigProblem {
     dependsOn?: string[];
 }
 
+/** A quoted value is cut here: a message names a value, it never reprints a pasted document. */
+const MAX_GIVEN_CHARS = 80;
+/** Problems listed in one message; the rest are counted (a huge bad file ends in a short message). */
+export const MAX_LISTED_PROBLEMS = 25;
+
 /** Renders a config value for an error message without ever printing a whole object. */
 export function renderGiven(value: unknown): string {
     if (value === undefined) return "(missing)";
-    if (typeof value === "string") return JSON.stringify(value);
+    if (typeof value === "string") return JSON.stringify(value.length > MAX_GIVEN_CHARS ? `${value.slice(0, MAX_GIVEN_CHARS)}…` : value) + (value.length > MAX_GIVEN_CHARS ? ` (${value.length} characters)` : "");
     if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
     if (Array.isArray(value)) return `a list of ${value.length}`;
     return "an object";
@@ -37,12 +43,14 @@ export class ConfigError extends pulumi.RunError {
     readonly stack: string;
     readonly problems: ConfigProblem[];
     constructor(stack: string, problems: ConfigProblem[]) {
-        const lines = problems.map((p) => `  - ${formatProblem(p)}`);
+        // Every line is redacted: a refusal that quotes a value never prints a credential in it.
+        const lines = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  - ${redactSecretText(formatProblem(p))}`);
+        if (problems.length > MAX_LISTED_PROBLEMS) lines.push(`  … and ${problems.length - MAX_LISTED_PROBLEMS} more problems (fix these first)`);
         const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-        super(`Invalid configuration for stack "${stack}" (${count}):\n${lines.join("\n")}`);
+        super(redactSecretText(`Invalid configuration for stack "${stack}" (${count}):\n${lines.join("\n")}`));
         this.name = "ConfigError";
         this.stack = stack;
-        this.problems = problems;
+        this.problems = problems.map((p) => ({ ...p, key: redactSecretText(p.key), given: redactSecretText(p.given), allowed: redactSecretText(p.allowed) }));
     }
 }
 

@@ -6,6 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config";
 import { stageline } from "./program";
+import { ConfigError } from "./errors";
+import { peerCidrProblems, peerContractProblems } from "./peers";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
@@ -15,6 +17,9 @@ const settings = loadSettings(pulumi.getStack(), raw, {
     project: pulumi.getProject(),
     secretKeys: Object.keys(raw).filter((k) => isConfigSecret(k)),
 });
+// Rules across stacks, read from the sibling stack files (Pulumi runs the program in the project directory).
+const peerProblems = [...peerCidrProblems(settings, process.cwd()), ...peerContractProblems(settings, process.cwd())];
+if (peerProblems.length > 0) throw new ConfigError(settings.stack, peerProblems);
 const outputs = stageline(settings);
 
 // Pulumi exports what the entry module exports.

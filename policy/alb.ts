@@ -27,7 +27,7 @@ export const albRules: Rule[] = [
         description: "Dev has no external access: its load balancers are internal, reachable only inside the VPC.",
         enforcement: "mandatory",
         stages: ["dev"],
-        types: LB_TYPES,
+        types: [...LB_TYPES, T.classicElb],
         check(r, f) {
             if (isInternetFacing(r.props)) f.fail(`dev load balancer "${r.name}" must be internal (internal is ${r.props.internal ?? "unset"}): dev has no external access.`, r.urn);
         },

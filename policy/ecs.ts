@@ -27,6 +27,19 @@ export const ecsRules: Rule[] = [
             if (n < 2) f.fail(`ECS service "${r.name}" must run at least 2 tasks in prod (desiredCount is ${n}).`, r.urn);
         },
     },
+    {
+        kind: "resource",
+        name: "prod-autoscaling-min-two",
+        description: "A production ECS service's autoscaling target never lets it scale below two tasks: a minimum under 2 undoes prod-ecs-service-two-tasks at the first scale-in.",
+        enforcement: "mandatory",
+        stages: ["prod"],
+        types: [T.appAutoscalingTarget],
+        check(r, f) {
+            if (r.props.scalableDimension !== "ecs:service:DesiredCount") return;
+            const min = Number(r.props.minCapacity ?? 0);
+            if (min < 2) f.fail(`autoscaling target "${r.name}" lets an ECS service scale to ${min} task(s) in prod (minCapacity is ${min}); at least 2.`, r.urn);
+        },
+    },
     ...baseline<ResourceRule>("ecs-no-public-ip", {
         kind: "resource",
         description: "Tasks run in private subnets without public IPs; only the load balancer is reachable.",

@@ -20,7 +20,21 @@ function subnetAz(s: Subject): string {
     return String(s.props.availabilityZone ?? known(s.props.availabilityZoneId, "availabilityZone"));
 }
 
-const ANYWHERE = ["0.0.0.0/0", "::/0"];
+/**
+ * A source that is the internet: 0.0.0.0/0 or ::/0, or a piece of it wider than a /8 (IPv4) or a
+ * /16 (IPv6) — `0.0.0.0/1` + `128.0.0.0/1` is the whole internet in two rules.
+ */
+export function isInternetBlock(cidr: string): boolean {
+    const m = /\/(\d{1,3})$/.exec(cidr.trim());
+    if (!m) return false;
+    const prefix = Number(m[1]);
+    return cidr.includes(":") ? prefix < 16 : prefix < 8;
+}
+
+/** Protocol "-1" (or "all") opens every port whatever the port fields say. */
+function allTraffic(protocol: string): boolean {
+    return protocol === "-1" || protocol.toLowerCase() === "all";
+}
 
 /** One ingress permission, wherever it is declared. */
 interface Ingress {
@@ -73,7 +87,7 @@ export function ingressOf(r: Subject): Ingress[] {
 const INGRESS_TYPES = [T.securityGroup, T.ingressRule, T.securityGroupRule];
 
 function describePorts(i: Ingress): string {
-    if (i.protocol === "-1" || i.protocol === "all") return "all traffic";
+    if (allTraffic(i.protocol)) return "all traffic";
     return i.fromPort === i.toPort ? `port ${i.fromPort}` : `ports ${i.fromPort}-${i.toPort}`;
 }
 
@@ -116,12 +130,17 @@ export const networkRules: Rule[] = [
     {
         kind: "resource",
         name: "dev-no-public-ips",
-        description: "Dev has no external access: no subnet, task or instance gets a public IP address.",
+        description: "Dev has no external access: no subnet, task or instance gets a public IP address or an Elastic IP.",
         enforcement: "mandatory",
         stages: ["dev"],
-        types: [T.subnet, T.ecsService, T.instance, T.launchTemplate],
+        types: [T.subnet, T.ecsService, T.instance, T.launchTemplate, T.eip, T.eipAssociation],
         check(r, f) {
             const p = r.props;
+            // An Elastic IP on an instance or interface is a public address (a NAT gateway's has neither).
+            if ((r.type === T.eip && (p.instance !== undefined || p.networkInterface !== undefined)) || r.type === T.eipAssociation) {
+                f.fail(`dev must not assign public IPs: ${r.type} "${r.name}" gives an instance or interface an Elastic IP.`, r.urn);
+                return;
+            }
             const bad =
                 (r.type === T.subnet && p.mapPublicIpOnLaunch === true && "mapPublicIpOnLaunch") ||
                 (r.type === T.ecsService && (p.networkConfiguration as Record<string, unknown> | undefined)?.assignPublicIp === true && "networkConfiguration.assignPublicIp") ||
@@ -135,29 +154,29 @@ export const networkRules: Rule[] = [
     {
         kind: "resource",
         name: "dev-no-internet-ingress",
-        description: "Dev has no external access: no security group admits traffic from 0.0.0.0/0 or ::/0.",
+        description: "Dev has no external access: no security group admits traffic from 0.0.0.0/0 or ::/0, or from a piece of them wider than /8 (IPv4) or /16 (IPv6).",
         enforcement: "mandatory",
         stages: ["dev"],
         types: INGRESS_TYPES,
         check(r, f) {
             for (const i of ingressOf(r)) {
-                const open = i.sources.filter((s) => ANYWHERE.includes(s));
+                const open = i.sources.filter(isInternetBlock);
                 if (open.length > 0) f.fail(`dev must not admit the internet: ${r.type} "${r.name}" allows ${describePorts(i)} from ${open.join(", ")}.`, r.urn);
             }
         },
     },
     ...baseline<StackRule>("sg-internet-ingress-web-only", {
         kind: "stack",
-        description: "Only the load balancer faces the internet, and only on HTTP/HTTPS: any 0.0.0.0/0 or ::/0 ingress must be port 80 or 443 on a load balancer's security group.",
+        description: "Only the load balancer faces the internet, and only on HTTP/HTTPS: any ingress from 0.0.0.0/0, ::/0 or a piece of them wider than /8 (/16 for IPv6) must be TCP port 80 or 443 on a load balancer's security group.",
         check(resources, f) {
             const lbs = ofTypes(resources, ...LB_TYPES);
             const lbGroupIds = new Set(lbs.flatMap((lb) => asList(lb.props.securityGroups as string[])));
             for (const r of ofTypes(resources, ...INGRESS_TYPES)) {
                 f.guard(r, () => {
                     for (const i of ingressOf(r)) {
-                        const open = i.sources.filter((s) => ANYWHERE.includes(s));
+                        const open = i.sources.filter(isInternetBlock);
                         if (open.length === 0) continue;
-                        const webPort = i.protocol !== "-1" && i.fromPort === i.toPort && (i.fromPort === 80 || i.fromPort === 443);
+                        const webPort = !allTraffic(i.protocol) && i.fromPort === i.toPort && (i.fromPort === 80 || i.fromPort === 443);
                         if (!webPort) {
                             f.fail(`${r.type} "${r.name}" allows ${describePorts(i)} from ${open.join(", ")}; only ports 80 and 443 may be open to the internet.`, r.urn);
                             continue;

@@ -11,13 +11,14 @@ import { githubRules } from "./github";
 import { iamRules } from "./iam";
 import { logsRules } from "./logs";
 import { networkRules } from "./network";
+import { opaqueRules } from "./opaque";
 import { pipelineRules } from "./pipeline";
 import { rdsRules } from "./rds";
 import { PolicyInfo, Rule, toPolicies } from "./rule";
 import { s3Rules } from "./s3";
 
 /** Every rule, by domain. */
-export const allRules: readonly Rule[] = [...networkRules, ...albRules, ...rdsRules, ...ecsRules, ...ec2Rules, ...pipelineRules, ...s3Rules, ...iamRules, ...logsRules, ...githubRules];
+export const allRules: readonly Rule[] = [...networkRules, ...albRules, ...rdsRules, ...ecsRules, ...ec2Rules, ...pipelineRules, ...s3Rules, ...iamRules, ...logsRules, ...githubRules, ...opaqueRules];
 
 const built = allRules.flatMap(toPolicies);
 

@@ -1,10 +1,30 @@
 /** RDS rules: production Multi-AZ and data safety, staging on production's database, the baseline. */
-import { baseline, known, ResourceRule, Rule } from "./rule";
+import { asList, baseline, dependsOn, known, ofTypes, ResourceRule, Rule } from "./rule";
 import { T } from "./types";
 
 const DB_TYPES = [T.rdsInstance, T.rdsCluster];
 
 export const rdsRules: Rule[] = [
+    {
+        kind: "stack",
+        name: "prod-aurora-two-azs",
+        description: "A production Aurora cluster has at least two instances in at least two Availability Zones, so a failover has somewhere to go (an Aurora cluster is Multi-AZ only through its instances).",
+        enforcement: "mandatory",
+        stages: ["prod"],
+        check(resources, f) {
+            const instances = ofTypes(resources, T.rdsClusterInstance);
+            for (const cluster of ofTypes(resources, T.rdsCluster)) {
+                f.guard(cluster, () => {
+                    // Linked by dependency (the engine's list), else by the cluster identifier.
+                    const mine = instances.filter((i) => (i.dependencies ? dependsOn(i, cluster) : i.props.clusterIdentifier === known(cluster.props.clusterIdentifier, "clusterIdentifier")));
+                    const azs = new Set([...mine.map((i) => i.props.availabilityZone).filter((az) => typeof az === "string"), ...asList(cluster.props.availabilityZones as string[])]);
+                    const unplaced = mine.some((i) => i.props.availabilityZone === undefined);
+                    if (mine.length < 2) f.fail(`Aurora cluster "${cluster.name}" has ${mine.length} instance(s) in prod; it needs at least 2 (a writer and a reader in another AZ to fail over to).`, cluster.urn);
+                    else if (!unplaced && azs.size < 2) f.fail(`Aurora cluster "${cluster.name}" places its ${mine.length} instances in one Availability Zone (${[...azs].join(", ")}); prod needs at least 2.`, cluster.urn);
+                });
+            }
+        },
+    },
     {
         kind: "resource",
         name: "prod-rds-multi-az",
@@ -23,7 +43,7 @@ export const rdsRules: Rule[] = [
         enforcement: "mandatory",
         stages: ["staging"],
         readsValues: false,
-        types: DB_TYPES,
+        types: [...DB_TYPES, T.rdsClusterInstance],
         check(r, f) {
             f.fail(`staging must not create a database (${r.type} "${r.name}"): it uses production's database through the prod stack reference.`, r.urn);
         },

@@ -11,8 +11,13 @@ const BUCKET_TYPES = [T.bucket, T.bucketV2];
 
 /** True when setting `s` is about bucket `b`. */
 export function settingIsFor(s: Subject, b: Subject): boolean {
-    if (s.dependencies && dependsOn(s, b)) return true;
     const ref = s.props.bucket;
+    if (s.dependencies) {
+        // The engine's links are known (the CLI always sends them): a setting is this bucket's when it
+        // depends on it, or names its exact physical name as text — never by a prefix or auto-name
+        // guess, which another bucket's setting (`uploads-archive-…` for `bucketPrefix: uploads`) would pass.
+        return dependsOn(s, b) || (typeof ref === "string" && b.props.bucket !== undefined && ref === b.props.bucket);
+    }
     if (typeof ref !== "string") return false;
     if (b.props.bucket !== undefined) return ref === b.props.bucket;
     if (b.props.bucketPrefix !== undefined) return ref.startsWith(String(b.props.bucketPrefix));

@@ -190,7 +190,7 @@ describe("config: bad input fails with one clear message per problem", () => {
 
     it("a plain-text secret in stack config names the command that stores it as a secret", () => {
         assert.deepEqual(problemsOf("prod", { ...prod(), "stageline:dbPassword": "hunter2" }), [
-            "stageline:dbPassword is a plain-text value; allowed: a secret: run `pulumi config set --secret stageline:dbPassword <value>`",
+            "stageline:dbPassword is a plain-text value; allowed: no credential in stageline:dbPassword (its values are copied into resources in plain text): remove it and rotate it; a credential the providers need is set encrypted with `pulumi config set --secret aws:secretKey <value>` or `pulumi config set --secret github:token <value>`",
         ]);
     });
 

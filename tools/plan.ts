@@ -12,6 +12,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { isConfigError } from "../infra/errors";
 import { HELP, parseArgs, UsageError } from "./plan/args";
+import { unwrapRefusal } from "./plan/refusal";
+import { redactSecretText } from "../infra/secrets";
 import { compareStacks, renderComparison } from "./plan/compare";
 import { stackMermaid } from "./plan/mermaid";
 import { planJson, planMarkdown, stackReport, summaryLine, totals } from "./plan/report";
@@ -54,10 +56,14 @@ export async function runPlan(opts: RunPlanOptions): Promise<number> {
     }
 }
 
+/** Messages already printed, so the command line never prints one failure twice. */
+const reported = new Set<string>();
+
 /** Maps an error to its exit code with one clear message (a stack trace only with --debug). */
 export function reportError(e: unknown, err: (line: string) => void, debug: boolean): number {
+    reported.add(e instanceof Error ? e.message : String(e));
     if (e instanceof UsageError) {
-        err(`plan: ${e.message}`);
+        err(`plan: ${redactSecretText(e.message)}`);
         err("run `npm run plan -- --help` for usage");
         return EXIT.badConfig;
     }
@@ -68,7 +74,7 @@ export function reportError(e: unknown, err: (line: string) => void, debug: bool
         return EXIT.badConfig;
     }
     const message = e instanceof Error ? e.message : String(e);
-    err(`plan: unexpected error: ${message.split("\n")[0]}${debug ? "" : " (run with --debug for the stack trace)"}`);
+    err(`plan: unexpected error: ${redactSecretText(message.split("\n")[0])}${debug ? "" : " (run with --debug for the stack trace)"}`);
     if (debug && e instanceof Error && e.stack) err(e.stack);
     return EXIT.crash;
 }
@@ -155,13 +161,25 @@ function writeFile(file: string, text: string, err: (l: string) => void, quiet: 
 
 if (require.main === module) {
     const debug = process.argv.includes("--debug");
+    let planning = true;
+    let parked: unknown;
     const crash = (e: unknown) => {
-        process.exitCode = reportError(e, (l) => process.stderr.write(l + "\n"), debug);
+        // A failure can arrive twice (the plan's own catch, then an unhandled rejection of a
+        // promise that carried it): it is printed once.
+        const again = reported.has(e instanceof Error ? e.message : String(e)) || (e instanceof Error && [...reported].some((m) => m.includes(unwrapRefusal(e.message))));
+        process.exitCode = again ? (process.exitCode ?? EXIT.badConfig) : reportError(e, (l) => process.stderr.write(l + "\n"), debug);
         process.exit();
     };
-    process.on("unhandledRejection", crash);
+    // While a stack is planned, the harness turns a rejection inside an `apply` into that stack's
+    // failure (reported by runPlan with the stack's name); one nobody claims is reported at the end.
+    process.on("unhandledRejection", (e) => {
+        if (planning) parked ??= e;
+        else crash(e);
+    });
     process.on("uncaughtException", crash);
     runPlan({ argv: process.argv.slice(2) }).then((code) => {
+        planning = false;
         process.exitCode = code;
+        if (parked !== undefined && code === EXIT.clean) crash(parked);
     }, crash);
 }

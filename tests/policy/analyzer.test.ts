@@ -16,6 +16,8 @@ import { judgeStack, JudgedResource, PolicyViolation } from "../../policy/run";
 import { allPolicies } from "../../policy/policies";
 import { T } from "../../policy/types";
 import { UNKNOWN } from "../../policy/rule";
+import * as aws from "@pulumi/aws";
+import { loadSource, planStacks } from "../../tools/plan/stacks";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const services = require("@pulumi/pulumi/proto/analyzer_grpc_pb.js");
@@ -114,6 +116,44 @@ describe("policy pack: as the Pulumi CLI runs it (gRPC analyzer)", function () {
         assert.deepEqual(viaGrpc, inProcess);
         // and the careless changes are what it caught
         assert.deepEqual([...new Set(viaGrpc.filter((k) => k.includes("| mandatory |")).map((k) => k.split(" | ")[0]))].sort(), ["prod-ecs-service-two-tasks", "prod-rds-multi-az"]);
+    });
+
+    it("GIVEN the offline plan of a program whose flow log is on another VPC THEN the plan hands the pack the engine's dependencies and its verdicts equal the analyzer's", async () => {
+        // Two VPCs, one flow log, on the second: a count would pass; the dependency says VPC "a" has none.
+        const program = () => {
+            new aws.ec2.Vpc("a", { cidrBlock: "10.60.0.0/16" });
+            const b = new aws.ec2.Vpc("b", { cidrBlock: "10.61.0.0/16" });
+            new aws.ec2.FlowLog("b-log", { vpcId: b.id, trafficType: "ALL", logDestinationType: "s3", logDestination: "arn:aws:s3:::flow-logs" });
+            return {} as never;
+        };
+        let judged: JudgedResource[] = [];
+        const [planned] = await planStacks([loadSource("test")], {
+            program,
+            judge: (input, opts) => {
+                judged = input;
+                return judgeStack(input, opts);
+            },
+        });
+        const flowLog = judged.find((r) => r.type === T.flowLog)!;
+        assert.deepEqual(flowLog.dependencies, [judged.find((r) => r.name === "b")!.urn]);
+        const offline = planned.violations.filter((v) => v.policy === "vpc-flow-logs").map((v) => v.message);
+        assert.deepEqual(offline, [`VPC "a" has no flow log.`]);
+        // The same resources through the gRPC analyzer, as the CLI sends them.
+        const stackReq = new messages.AnalyzeStackRequest();
+        stackReq.setResourcesList(judged.map(analyzerResource));
+        const viaGrpc = violations(await call(client, "analyzeStack", stackReq));
+        const perResource: PolicyViolation[] = [];
+        for (const r of judged) {
+            const req = new messages.AnalyzeRequest();
+            req.setType(r.type);
+            req.setUrn(r.urn);
+            req.setName(r.name);
+            req.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
+            req.setOptions(new messages.AnalyzerResourceOptions());
+            perResource.push(...violations(await call(client, "analyze", req)));
+        }
+        // The pack is configured for stack "test" the way the plan configures judgeStack.
+        assert.deepEqual([...perResource, ...viaGrpc].map(key).sort(), planned.violations.map(key).sort());
     });
 
     it("GIVEN a value unknown during preview THEN the server reports it as advisory, like judgeStack", async () => {

@@ -9,6 +9,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings, RawConfig, readStackFile } from "../../infra/config";
 import { ConfigError } from "../../infra/errors";
+import { peerCidrProblems, peerContractProblems } from "../../infra/peers";
+import { asStackRefusal } from "./refusal";
 import { StageSettings } from "../../infra/settings";
 import { StageOutputs, stageline } from "../../infra/program";
 import { planStack, prodFixtureOutputs, ROOT, StackPlan } from "../harness";
@@ -63,6 +65,8 @@ export function loadSource(stack: string | undefined, file?: string): StackSourc
     }
     const read = readStackFile(f, stack);
     const settings = loadSettings(read.stack, read.config, { secretKeys: read.secretKeys });
+    const peer = [...peerCidrProblems(settings, ROOT), ...peerContractProblems(settings, ROOT)];
+    if (peer.length > 0) throw new ConfigError(read.stack, peer);
     return { stack: read.stack, file: f, config: read.config, secretKeys: read.secretKeys, settings };
 }
 
@@ -194,7 +198,12 @@ export async function planStacks(sources: readonly StackSource[], opts: PlanStac
         const secretOutputs = new Set<string>();
         const pending: Promise<void>[] = [];
         const program = watchSecrets(opts.program ?? stageline, secretInputs, secretOutputs, pending);
-        const plan = await planStack(s, { stackOutputs, program });
+        let plan: StackPlan;
+        try {
+            plan = await planStack(s, { stackOutputs, program });
+        } catch (e) {
+            throw asStackRefusal(source.stack, e);
+        }
         await Promise.all(pending);
 
         // Key secret inputs by URN now that URNs are known.
@@ -205,7 +214,9 @@ export async function planStacks(sources: readonly StackSource[], opts: PlanStac
         }
         const scrub = secretScrubber(plan, byUrn);
         const violations = judge(
-            plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: unwrapSecrets(r.inputs) as Record<string, unknown> })),
+            // The engine's dependency list of each resource, as the CLI hands the pack (explicit dependsOn
+            // and those of its inputs): rules that link resources judge the same offline as for real.
+            plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: unwrapSecrets(r.inputs) as Record<string, unknown>, dependencies: r.options.dependsOn })),
             { config: { stages: { [source.stack]: s.stage } } },
         ).map((v) => ({ ...v, message: scrub(v.message) }));
         const result: PlannedStack = { source, plan, secretInputs: byUrn, secretOutputs, references, violations, ms: Date.now() - started };
