@@ -104,7 +104,8 @@ async function plan(opts: RunPlanOptions, out: (l: string) => void, err: (l: str
     const sources = loadSources(args.stacks, args.config);
     const planned = await planStacks(sources, { program: opts.program, judge: opts.judge, onProgress: progress });
 
-    const costs = planned.map((p) => estimateStack(p.plan, { assumptions }));
+    // Estimated only where shown: --cost prints it, --json carries it.
+    const costs = args.cost || args.json ? planned.map((p) => estimateStack(p.plan, { assumptions })) : [];
     for (const [i, p] of planned.entries()) {
         for (const l of stackReport(p, { quiet: args.quiet })) out(l);
         if (args.cost) for (const l of ["", ...costLines(costs[i])]) out(l);
