@@ -8,7 +8,7 @@
  */
 import { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { allPolicies, policyInfos } from "./policies";
-import { NotApplicable, UNKNOWN, unknownCheckingProxy } from "./rule";
+import { NotApplicable, policyResourceTypes, UNKNOWN, unknownCheckingProxy } from "./rule";
 import { isUnknown } from "@pulumi/pulumi";
 
 /** A policy's enforcement as reported to users. */
@@ -102,7 +102,9 @@ export function judgeStack(input: JudgedResource[], opts: JudgeOptions = {}): Po
         };
         if (isResourcePolicy(policy)) {
             const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
+            const types = policyResourceTypes.get(policy);
             for (const r of resources) {
+                if (types && !types.includes(r.type)) continue; // not applicable to this type
                 const props = unknownCheckingProxy(r.props);
                 const args: ResourceValidationArgs = { type: r.type, props, urn: r.urn, name: r.name, opts: OPTS, stackTags, ...typeCheckers(r.type, props), getConfig: <T>() => config as T, notApplicable };
                 for (const v of validations) run(() => v(args, collect(r)));

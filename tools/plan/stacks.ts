@@ -212,13 +212,15 @@ export async function planStacks(sources: readonly StackSource[], opts: PlanStac
             const set = secretInputs.get(`${r.type}::${r.name}`);
             if (set) byUrn.set(r.urn, set);
         }
-        const scrub = secretScrubber(plan, byUrn);
-        const violations = judge(
+        const judged = judge(
             // The engine's dependency list of each resource, as the CLI hands the pack (explicit dependsOn
             // and those of its inputs): rules that link resources judge the same offline as for real.
             plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: unwrapSecrets(r.inputs) as Record<string, unknown>, dependencies: r.options.dependsOn })),
             { config: { stages: { [source.stack]: s.stage } } },
-        ).map((v) => ({ ...v, message: scrub(v.message) }));
+        );
+        // The scrubber walks every resource's inputs: built only when there is a message to scrub.
+        const scrub = judged.length > 0 ? secretScrubber(plan, byUrn) : (t: string) => t;
+        const violations = judged.map((v) => ({ ...v, message: scrub(v.message) }));
         const result: PlannedStack = { source, plan, secretInputs: byUrn, secretOutputs, references, violations, ms: Date.now() - started };
         done.push(result);
         opts.onProgress?.({ stack: source.stack, done: result, index, total: sources.length });
