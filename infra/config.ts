@@ -476,6 +476,60 @@ function decode(value: string): unknown {
 /** Words that mark a config key as holding a secret. */
 const SECRET_KEY_RE = /(password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)/i;
 
+/** The schema below `schema` at `path` (list indexes and map keys step into elements), unwrapping optionals. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+    let node: z.ZodType | undefined = schema;
+    for (const p of path) {
+        while (node && ["optional", "nullable", "default"].includes(node.def.type)) node = (node.def as unknown as { innerType: z.ZodType }).innerType;
+        const def = node?.def as unknown as { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; valueType?: z.ZodType } | undefined;
+        if (!def) return undefined;
+        if (def.type === "object") node = def.shape?.[String(p)];
+        else if (def.type === "array") node = def.element;
+        else if (def.type === "record") node = def.valueType;
+        else return undefined;
+    }
+    while (node && ["optional", "nullable", "default"].includes(node.def.type)) node = (node.def as unknown as { innerType: z.ZodType }).innerType;
+    return node;
+}
+
+/**
+ * A map's bad entries (a name that is not allowed, a value that is not a string) become ONE issue
+ * for the map, listing the entries: one message per key the user wrote, never one per entry, and
+ * an odd name (" ", "!") is quoted rather than glued onto the key path.
+ */
+function collapseMapIssues(schema: z.ZodType, issues: readonly z.core.$ZodIssue[], root: unknown): z.core.$ZodIssue[] {
+    const out: z.core.$ZodIssue[] = [];
+    const maps = new Map<string, { issue: z.core.$ZodIssue; entries: string[] }>();
+    for (const issue of issues) {
+        const parent = issue.path.slice(0, -1);
+        const isMapEntry = issue.path.length > 0 && schemaAt(schema, parent)?.def.type === "record";
+        if (!isMapEntry) {
+            out.push(issue);
+            continue;
+        }
+        const id = JSON.stringify(parent);
+        const entry = String(issue.path[issue.path.length - 1]);
+        let m = maps.get(id);
+        if (!m) {
+            // The map's own "allowed" text (its schema's error), not zod's text for one entry.
+            const error = (schemaAt(schema, parent)?.def as { error?: unknown } | undefined)?.error;
+            const own = typeof error === "function" ? (error as (i: unknown) => unknown)(issue) : undefined;
+            const message = typeof own === "string" ? own : issue.message;
+            m = { issue: { ...issue, code: "custom", path: parent, message, input: undefined } as z.core.$ZodIssue, entries: [] };
+            maps.set(id, m);
+            out.push(m.issue);
+        }
+        m.entries.push(issue.code === "invalid_key" ? `the name ${JSON.stringify(entry)}` : `${entry}'s value`);
+    }
+    for (const m of maps.values()) {
+        const map = m.issue.path.reduce<unknown>((n, p) => (n && typeof n === "object" ? (n as Record<PropertyKey, unknown>)[p as string] : undefined), root);
+        const bad = `${m.entries.slice(0, 5).join(", ")}${m.entries.length > 5 ? ", …" : ""}`;
+        // Said in words (not quoted as a value): `… environment is 3 bad entries of 4 (the name " ", …)`.
+        Object.assign(m.issue, { params: { given: `${m.entries.length} bad ${m.entries.length === 1 ? "entry" : "entries"} of ${Object.keys(map ?? {}).length} (${bad})` } });
+    }
+    return out;
+}
+
 function keyPath(parts: readonly PropertyKey[], root: unknown): string {
     let out = "";
     let node: unknown = root;
@@ -562,7 +616,7 @@ export function loadSettings(stack: string, raw: RawConfig, opts: LoadOptions = 
                 break;
             }
             const removals: PropertyKey[][] = [];
-            for (const issue of result.error.issues) {
+            for (const issue of collapseMapIssues(TOP_LEVEL[key] as z.ZodType, result.error.issues, values[key])) {
                 const at = `${NS}:${key}${keyPath(issue.path, values[key])}`;
                 if (issue.code === "unrecognized_keys") {
                     const allowedKeys = allowedKeysAt(key, issue.path);
@@ -571,7 +625,8 @@ export function loadSettings(stack: string, raw: RawConfig, opts: LoadOptions = 
                         removals.push([...issue.path, k]);
                     }
                 } else {
-                    problems.push({ key: at, given: renderGiven((issue as { input?: unknown }).input), allowed: issue.message });
+                    const words = (issue as { params?: { given?: string } }).params?.given;
+                    problems.push({ key: at, given: words ?? renderGiven((issue as { input?: unknown }).input), allowed: issue.message });
                     reported.add(at);
                     removals.push([...issue.path]);
                 }

@@ -90,6 +90,15 @@ describe("config: the four stack files", () => {
 });
 
 describe("config: bad input fails with one clear message per problem", () => {
+    it("a container environment with bad names and a non-string value is ONE problem for the map, naming the entries (quoted) and how many", () => {
+        const raw = stackFile("test");
+        const services = JSON.parse(raw["stageline:services"]) as Record<string, unknown>[];
+        services[0] = { ...services[0], environment: { " ": "a", "!": "b", OK: 1, GOOD: "y" } };
+        assert.deepEqual(problemsOf("test", { ...raw, "stageline:services": JSON.stringify(services) }), [
+            'stageline:services[web].environment is 3 bad entries of 4 (the name " ", the name "!", OK\'s value); allowed: a map of UPPER_CASE names to strings',
+        ]);
+    });
+
     const prod = () => stackFile("prod");
 
     it("unknown stage", () => {
