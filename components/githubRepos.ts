@@ -560,6 +560,8 @@ const READ_ACTIONS = [
     "events:DescribeRule",
     "events:ListTargetsByRule",
     "events:ListTagsForResource",
+    "states:DescribeStateMachine",
+    "states:ListTagsForResource",
     "backup:Describe*",
     "backup:Get*",
     "backup:List*",
@@ -625,6 +627,10 @@ const CREATE_ACTIONS = [
     "codebuild:CreateProject",
     "events:PutRule",
     "events:TagResource",
+    // The rotation restart (components/rotationRestart.ts): CreateStateMachine with its tags
+    // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html).
+    "states:CreateStateMachine",
+    "states:TagResource",
     "backup:CreateBackupVault",
     "backup:CreateBackupPlan",
     "backup:TagResource",
@@ -749,6 +755,10 @@ const MANAGE_ACTIONS = [
     "events:DisableRule",
     "events:TagResource",
     "events:UntagResource",
+    "states:UpdateStateMachine",
+    "states:DeleteStateMachine",
+    "states:TagResource",
+    "states:UntagResource",
     "backup:UpdateBackupPlan",
     "backup:DeleteBackupPlan",
     "backup:CreateBackupSelection",
@@ -762,6 +772,8 @@ const MANAGE_ACTIONS = [
     "imagebuilder:TagResource",
     "imagebuilder:UntagResource",
     "autoscaling:UpdateAutoScalingGroup",
+    "autoscaling:PutScalingPolicy",
+    "autoscaling:DeletePolicy",
     "autoscaling:DeleteAutoScalingGroup",
     "autoscaling:CreateOrUpdateTags",
     "autoscaling:DeleteTags",
@@ -792,6 +804,7 @@ const PASS_ROLE_SERVICES = [
     "imagebuilder.amazonaws.com",
     "ec2.amazonaws.com",
     "application-autoscaling.amazonaws.com",
+    "states.amazonaws.com",
 ];
 
 /** Actions AWS authorises on `*` only (no resource, no tag): kept to the minimum. */
@@ -821,11 +834,19 @@ export function deployPolicyDocuments(p: DeployPolicyInput): Record<"read" | "cr
             Resource: [iam(`role/${p.stage}-*`), iam(`policy/${p.stage}-*`), ...(p.manageOidcProvider ? [iam(`role/${PREVIEW_ROLE_NAME}`), iam(`policy/${PREVIEW_ROLE_NAME}-*`)] : [])],
         },
         {
+            // The EC2 runtime's instance profiles (components/ec2Runtime.ts, imagePipeline.ts).
+            Sid: "StageInstanceProfiles",
+            Effect: "Allow",
+            Action: ["iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile", "iam:UntagInstanceProfile"],
+            Resource: [iam(`instance-profile/${p.stage}-*`)],
+        },
+        {
             Sid: "AttachOnlyStageOrServicePolicies",
             Effect: "Allow",
             Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
             Resource: [iam(`role/${p.stage}-*`), ...(p.manageOidcProvider ? [iam(`role/${PREVIEW_ROLE_NAME}`)] : [])],
-            Condition: { ArnLike: { "iam:PolicyARN": [iam(`policy/${p.stage}-*`), "arn:aws:iam::aws:policy/service-role/*", ...(p.manageOidcProvider ? [iam(`policy/${PREVIEW_ROLE_NAME}-*`)] : [])] } },
+            // AmazonSSMManagedInstanceCore (EC2 instances and Image Builder's build instances) is not under service-role/.
+            Condition: { ArnLike: { "iam:PolicyARN": [iam(`policy/${p.stage}-*`), "arn:aws:iam::aws:policy/service-role/*", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", ...(p.manageOidcProvider ? [iam(`policy/${PREVIEW_ROLE_NAME}-*`)] : [])] } },
         },
         {
             Sid: "PassStageRolesToServices",
@@ -846,6 +867,22 @@ export function deployPolicyDocuments(p: DeployPolicyInput): Record<"read" | "cr
             Effect: "Allow",
             Action: ["cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards"],
             Resource: [`arn:aws:cloudwatch::${acct}:dashboard/${p.stage}*`, ...(p.dashboardNames ?? []).map((d) => `arn:aws:cloudwatch::${acct}:dashboard/${d}`)],
+        },
+        {
+            // A key's alias is authorised on the alias too, and aliases carry no tags
+            // (https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias-access.html): the stage's own names only.
+            Sid: "StageKeyAliases",
+            Effect: "Allow",
+            Action: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"],
+            Resource: [`arn:aws:kms:*:${acct}:alias/stageline-${p.stage}*`],
+        },
+        {
+            // The scripts the pipeline's steps fetch (components/pipeline/loadTest.ts): objects of the
+            // stage's pipeline-tools bucket only (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html).
+            Sid: "StagePipelineToolObjects",
+            Effect: "Allow",
+            Action: ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:PutObjectTagging", "s3:GetObjectTagging", "s3:DeleteObjectTagging"],
+            Resource: [`arn:aws:s3:::${p.stage}-pipeline-tools-*/*`],
         },
         // No stage may delete a hosted zone (a merge into dev must not take the public zone away).
         { Sid: "DnsZones", Effect: "Allow", Action: ["route53:ChangeTagsForResource", "route53:AssociateVPCWithHostedZone"], Resource: ["arn:aws:route53:::hostedzone/*"] },

@@ -8,7 +8,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { StackPlan } from "../tools/harness";
-import { EC2_VARIANT, Matrix, MatrixRow, STACKS, computeMatrix, planAllStacks, unknownActions } from "../tools/access/matrix";
+import { EC2_VARIANT, Matrix, MatrixRow, STACKS, computeMatrix, deployRoleCreates, planAllStacks, unknownActions } from "../tools/access/matrix";
 import { ACCESS_DOC, renderAccessDoc } from "../tools/access/doc";
 
 function show(rows: MatrixRow[]): string {
@@ -94,6 +94,26 @@ describe("IAM access matrix (iam-simulate on the planned policies)", function ()
                 denied(row(stack, /-pipeline-role$/, "ecs:UpdateService"));
             });
         }
+    });
+
+    describe("each stage's GitHub deploy role can create every AWS resource its stack plans (tools/access/creates.ts)", () => {
+        it("every planned AWS type has its create call(s) in the table, and each is allowed on the resource as planned, with its tags", async () => {
+            const { rows, unknownTypes } = await deployRoleCreates(plans);
+            assert.deepEqual(unknownTypes, [], "planned AWS types with no create call in tools/access/creates.ts");
+            for (const stack of [...STACKS, EC2_VARIANT]) assert.ok(rows.some((r) => r.stack === stack), `${stack}: no create rows`);
+            const denied = rows.filter((r) => r.decision !== "Allowed" || r.error);
+            assert.deepEqual(denied.map((r) => `${r.stack} ${r.resource} (${r.type}): ${r.action} on ${r.arn} ${JSON.stringify(r.context ?? {})}: ${r.decision}${r.error ? ` ${r.error}` : ""}`), []);
+        });
+        it("a planned type the table does not know fails by name, and a resource outside the stage's names is denied", async () => {
+            const dev = structuredClone(plans.find((p) => p.stack === "dev") as StackPlan);
+            dev.resources.push(
+                { ...dev.resources.find((r) => r.type === "aws:ecr/repository:Repository")!, urn: "urn:x:queue", type: "aws:sqs/queue:Queue", name: "dev-jobs" },
+                { ...dev.resources.find((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2" || r.type === "aws:s3/bucket:Bucket")!, urn: "urn:x:obj", type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "dev-stray", inputs: { bucket: "prod-pipeline-tools-0000000", key: "gate/x.js" } },
+            );
+            const { rows, unknownTypes } = await deployRoleCreates([dev]);
+            assert.deepEqual(unknownTypes, ["aws:sqs/queue:Queue"]);
+            assert.deepEqual(rows.filter((r) => r.resource === "dev-stray").map((r) => r.decision), ["ImplicitlyDenied"], "dev may not write prod's tools bucket");
+        });
     });
 
     describe("finding 5: the GitHub deploy role can do what deploy.yml asks", () => {

