@@ -16,19 +16,7 @@
 set -euo pipefail
 : "${SERVICES:?SERVICES is required}" "${COMMIT_SHA:?COMMIT_SHA is required}"
 
-# image_digest <repository name> <tag>: prints the digest, or nothing when the tag does not exist.
-# Any other error (access denied, throttling) fails the step rather than guessing.
-image_digest() {
-  local err out
-  err=$(mktemp)
-  if out=$(aws ecr describe-images --repository-name "$1" --image-ids imageTag="$2" --output json 2>"$err"); then
-    rm -f "$err"; echo "$out" | jq -r '.imageDetails[0].imageDigest'
-  elif grep -q ImageNotFoundException "$err"; then
-    rm -f "$err"
-  else
-    cat "$err" >&2; rm -f "$err"; return 1
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/ecr-image-digest.sh"
 
 echo '{}' > digests.json
 for svc in $(echo "${SERVICES}" | jq -r '.[].name'); do

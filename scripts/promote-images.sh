@@ -18,17 +18,7 @@ set -euo pipefail
 : "${TARGETS:?TARGETS is required}" "${RELEASE_TAG:?RELEASE_TAG is required}"
 test -f release.json || { echo "release.json missing from the promoted artifact" >&2; exit 1; }
 
-image_digest() {
-  local err out
-  err=$(mktemp)
-  if out=$(aws ecr describe-images --repository-name "$1" --image-ids imageTag="$2" --output json 2>"$err"); then
-    rm -f "$err"; echo "$out" | jq -r '.imageDetails[0].imageDigest'
-  elif grep -q ImageNotFoundException "$err"; then
-    rm -f "$err"
-  else
-    cat "$err" >&2; rm -f "$err"; return 1
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/ecr-image-digest.sh"
 
 mkdir -p out
 for svc in $(echo "${TARGETS}" | jq -r '.[].name'); do

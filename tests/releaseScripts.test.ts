@@ -121,7 +121,12 @@ describe("release scripts against a stand-in AWS", function () {
                 const spec = YAML.parse(buildspec(file)) as { phases: Record<string, { commands: string[] }> };
                 const command = spec.phases.build.commands.find((c) => c.includes(`bash /tmp/${script}`));
                 assert.ok(command, `${file}: the project runs /tmp/${script}`);
-                assert.ok(command.includes(fs.readFileSync(path.join(SCRIPTS, script), "utf8").trimEnd()), `${file}: the script body arrives unchanged`);
+                // The script arrives unchanged but for its shared piece, inlined where it is sourced:
+                // in CodeBuild /tmp holds only the one file, so no `source` line may remain.
+                const [before, after] = fs.readFileSync(path.join(SCRIPTS, script), "utf8").trimEnd().split('source "$(dirname "${BASH_SOURCE[0]}")/ecr-image-digest.sh"\n');
+                const piece = fs.readFileSync(path.join(SCRIPTS, "ecr-image-digest.sh"), "utf8").trimEnd();
+                assert.ok(command.includes(`${before}${piece}\n${after}`), `${file}: the script body arrives unchanged, its shared piece inlined`);
+                assert.doesNotMatch(command, /^\s*source /m, `${file}: nothing left to source at run time`);
                 execFileSync("bash", ["-n"], { input: command });
             }
         });

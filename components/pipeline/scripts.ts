@@ -24,6 +24,22 @@ export function scriptsOf(buildspecText: string): string[] {
         .filter((f): f is string => f !== undefined);
 }
 
+/** A script sources a shared piece with exactly this line; inlining puts the piece in its place. */
+const SOURCE = /^source "\$\(dirname "\$\{BASH_SOURCE\[0\]\}"\)\/([A-Za-z0-9._-]+\.sh)"$/;
+
+/** The script's lines, with each `source "$(dirname "${BASH_SOURCE[0]}")/<piece>.sh"` replaced by the piece. */
+function scriptLines(dir: string, file: string, seen: readonly string[] = []): string[] {
+    if (seen.includes(file)) throw new Error(`scripts/${file} sources itself through ${seen.join(" → ")}`);
+    return fs
+        .readFileSync(path.join(dir, file), "utf8")
+        .replace(/\n$/, "")
+        .split("\n")
+        .flatMap((l) => {
+            const m = SOURCE.exec(l);
+            return m ? scriptLines(dir, m[1], [...seen, file]) : [l];
+        });
+}
+
 /** `buildspecText` with every `- stageline-script <file> [args]` command replaced by the script inlined. */
 export function inlineScripts(buildspecText: string, dir: string = SCRIPT_DIR): string {
     return buildspecText
@@ -32,7 +48,7 @@ export function inlineScripts(buildspecText: string, dir: string = SCRIPT_DIR): 
             const m = MARKER.exec(line);
             if (!m) return line;
             const [, indent, file, rest] = m;
-            const body = fs.readFileSync(path.join(dir, file), "utf8").replace(/\n$/, "").split("\n");
+            const body = scriptLines(dir, file);
             if (body.includes(SCRIPT_DELIMITER)) throw new Error(`scripts/${file} contains the line ${SCRIPT_DELIMITER}`);
             const pad = `${indent}  `;
             // A YAML block scalar: its common indentation is stripped, so the heredoc is the script verbatim.
