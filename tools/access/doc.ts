@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../harness";
-import { Matrix, MatrixRow, computeMatrix, planAllStacks } from "./matrix";
+import { CreateRow, Matrix, MatrixRow, computeMatrix, deployRoleCreates, planAllStacks } from "./matrix";
 
 export const ACCESS_DOC = path.join(ROOT, "docs", "access.md");
 
@@ -28,8 +28,33 @@ function result(r: MatrixRow): string {
     return r.ok ? word : `**${word} — WRONG**${r.error ? ` (${r.error})` : ""}`;
 }
 
-/** The markdown of the matrix. */
-export function renderAccessDoc(m: Matrix): string {
+/** Per stack and planned type: how many resources, the create call(s), and whether the deploy role may make them all. */
+function renderCreates(rows: readonly CreateRow[]): string[] {
+    const out: string[] = [
+        "## What each stage's GitHub deploy role may create",
+        "",
+        "`pulumi up` from GitHub Actions runs as the stage's deploy role: for every AWS resource the stack plans,",
+        "the call(s) that create it (tools/access/creates.ts), with the tags the request carries, evaluated the same way.",
+        "The deploy role's own role, policies and attachments are made by an administrator's first `pulumi up` and are",
+        "not in this table (the role may never change its own permissions).",
+        "",
+        "| stack | type | resources | create call(s) | result |",
+        "|---|---|---:|---|---|",
+    ];
+    const groups = new Map<string, CreateRow[]>();
+    for (const r of rows) groups.set(`${r.stack}\u0000${r.type}`, [...(groups.get(`${r.stack}\u0000${r.type}`) ?? []), r]);
+    for (const [key, g] of groups) {
+        const [stack, type] = key.split("\u0000");
+        const actions = [...new Set(g.map((r) => `\`${r.action}\``))].join(", ");
+        const bad = g.filter((r) => r.decision !== "Allowed" || r.error);
+        out.push(`| ${stack} | \`${type}\` | ${new Set(g.map((r) => r.resource)).size} | ${actions} | ${bad.length === 0 ? "allowed" : `**${bad.length} denied — WRONG**`} |`);
+    }
+    out.push("");
+    return out;
+}
+
+/** The markdown of the matrix (and, when given, of what the deploy roles may create). */
+export function renderAccessDoc(m: Matrix, creates?: readonly CreateRow[]): string {
     const out: string[] = [
         "# Access matrix",
         "",
@@ -61,12 +86,14 @@ export function renderAccessDoc(m: Matrix): string {
             out.push("");
         }
     }
+    if (creates) out.push(...renderCreates(creates));
     return out.join("\n");
 }
 
 async function main(): Promise<void> {
-    const m = await computeMatrix(await planAllStacks());
-    fs.writeFileSync(ACCESS_DOC, renderAccessDoc(m));
+    const plans = await planAllStacks();
+    const m = await computeMatrix(plans);
+    fs.writeFileSync(ACCESS_DOC, renderAccessDoc(m, (await deployRoleCreates(plans)).rows));
     const wrong = m.rows.filter((r) => !r.ok).length;
     console.log(`wrote ${path.relative(ROOT, ACCESS_DOC)}: ${m.jobs.length} principals, ${m.rows.length} calls, ${wrong} not as their job says`);
     if (m.undeclared.length > 0) console.log(`roles with no declared job: ${m.undeclared.join("; ")}`);
