@@ -16,11 +16,69 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceRuntime, ServiceSettings, Stage } from "../infra/settings";
+import type { Stage } from "../lib/stage";
 import { createEc2Runtime, Ec2Runtime, validateEc2Service } from "./ec2Runtime";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import { keepLogs } from "./dataGuard";
 import { grantUploads } from "./uploadsAccess";
+
+export interface ServiceArgs {
+    /** Service name, unique in the stage; names its ECR repository, task family and rules. */
+    readonly name: string;
+    /** Container port. */
+    readonly port: number;
+    readonly healthCheckPath: string;
+    /** Listener rule path patterns (at least one of pathPatterns / hostHeaders). */
+    readonly pathPatterns: readonly string[];
+    readonly hostHeaders: readonly string[];
+    /** Listener rule priority, unique in the stage. */
+    readonly priority: number;
+    /** Fargate CPU units. */
+    readonly cpu: number;
+    /** Fargate memory in MiB. */
+    readonly memory: number;
+    readonly desiredCount: number;
+    readonly minCount: number;
+    readonly maxCount: number;
+    /** Target CPU utilisation (%) for autoscaling. */
+    readonly cpuTarget: number;
+    /** Target ALB requests per target per minute for autoscaling. */
+    readonly requestsPerTarget: number;
+    /** Plain (non-secret) environment variables. */
+    readonly environment: Readonly<Record<string, string>>;
+    readonly readOnlyRootFilesystem: boolean;
+    /** The container's user (uid[:gid]); never root. */
+    readonly user: string;
+    /** The image tag the first deploy uses; later deploys belong to the pipeline. */
+    readonly initialImageTag: string;
+    readonly logRetentionDays: number;
+    /** Alarm threshold: p95 target response time in seconds. */
+    readonly latencyP95Seconds: number;
+    /** Alarm threshold: 5xx responses per minute. */
+    readonly errors5xxPerMinute: number;
+    /**
+     * Where the service runs: containers on ECS Fargate, or EC2 instances from a custom AMI built
+     * by EC2 Image Builder (docs/ec2.md). `cpu`, `memory`, `user`, `readOnlyRootFilesystem` and
+     * `initialImageTag` apply to Fargate only; the `instanceType` … `parentImageParameter` keys to EC2 only.
+     */
+    readonly runtime: ServiceRuntime;
+    /** EC2 instance type of the service's instances (ec2 runtime). */
+    readonly instanceType: string;
+    /**
+     * SSM parameter holding the AMI id instances launch from (ec2 runtime): created by the stack
+     * with `initialAmiId`, then written by the stage's image pipeline. `/stageline/<stage>/<service>/ami-id`.
+     */
+    readonly amiParameterName: string;
+    /** The AMI the first instances launch from, before the image pipeline has built one (ec2 runtime; required there). */
+    readonly initialAmiId?: string;
+    /** Size of each instance's (and the image build's) encrypted gp3 root volume, GiB (ec2 runtime). */
+    readonly rootVolumeGb: number;
+    /** Public SSM parameter of the parent image the image recipe builds on (Amazon Linux 2023). */
+    readonly parentImageParameter: string;
+}
+
+/** Where a service runs. */
+export type ServiceRuntime = "fargate" | "ec2";
 
 /** CPU architecture of every task: CodeBuild's standard Linux images build x86_64 images. */
 export const CPU_ARCHITECTURE = "X86_64";
@@ -38,7 +96,7 @@ export interface AppServiceArgs {
     /** The stage the service belongs to. @default none (required) */
     readonly stage: Stage;
     /** The service's validated settings (infra/config.ts). @default none (required) */
-    readonly service: ServiceSettings;
+    readonly service: ServiceArgs;
     /** The stage's network, load balancer, cluster, key and alarm topic. @default none (required) */
     readonly env: EnvironmentRefs;
     /** The database the service connects to (owned or prod's, the same shape). @default none (required) */
@@ -49,7 +107,12 @@ export interface AppServiceArgs {
     readonly maintenance: boolean;
     /** Tags on every resource. @default none (required) */
     readonly tags: Tags;
-    /** Protect and retain the ECR repository (images are release artifacts). @default stage === "prod" */
+    /**
+     * The stage holds data that outlives any deploy (the program passes true for prod): data
+     * resources are protected and retained, logs retained (components/dataGuard.ts).
+     */
+    readonly keepData: boolean;
+    /** Protect and retain the ECR repository (images are release artifacts). @default keepData */
     readonly retainImages?: boolean;
     /** Tagged images the repository keeps; older ones expire. @default 50 */
     readonly keepTaggedImages?: number;
@@ -105,7 +168,7 @@ export function maintenancePage(stage: Stage): string {
 }
 
 /** The listener rule's conditions: one per kind given (AND between kinds, OR within one). */
-export function ruleConditions(s: ServiceSettings): aws.types.input.lb.ListenerRuleCondition[] {
+export function ruleConditions(s: ServiceArgs): aws.types.input.lb.ListenerRuleCondition[] {
     const conditions: aws.types.input.lb.ListenerRuleCondition[] = [];
     if (s.pathPatterns.length > 0) conditions.push({ pathPattern: { values: [...s.pathPatterns] } });
     if (s.hostHeaders.length > 0) conditions.push({ hostHeader: { values: [...s.hostHeaders] } });
@@ -113,7 +176,7 @@ export function ruleConditions(s: ServiceSettings): aws.types.input.lb.ListenerR
 }
 
 /** Where users reach the service: its host header, or the stage URL plus its path prefix. */
-export function serviceUrl(env: Pick<EnvironmentRefs, "url" | "scheme">, s: ServiceSettings): string {
+export function serviceUrl(env: Pick<EnvironmentRefs, "url" | "scheme">, s: ServiceArgs): string {
     const host = s.hostHeaders.find((h) => !h.includes("*"));
     if (host !== undefined) return `${env.scheme}://${host}`;
     const prefix = (s.pathPatterns[0] ?? "/").replace(/\*.*$/, "").replace(/\/+$/, "");
@@ -156,7 +219,7 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
     /** The service's config name (`web`). */
     readonly serviceName: string;
     /** The service's settings, as validated. */
-    readonly settings: ServiceSettings;
+    readonly settings: ServiceArgs;
     /** Where the service runs. */
     readonly runtime: R;
     readonly repositoryName: FargateOnly<R, pulumi.Output<string>>;
@@ -184,6 +247,8 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
     readonly amiParameterArn: Ec2Only<R, pulumi.Output<string>>;
     /** The stage's image pipeline for this service, and where it reads the release package. */
     readonly imagePipelineArn: Ec2Only<R, pulumi.Output<string>>;
+    /** The Image Builder recipe of the service's AMIs (scopes what its bake may read). */
+    readonly imageRecipeName: Ec2Only<R, pulumi.Output<string>>;
     readonly packageBucketName: Ec2Only<R, pulumi.Output<string>>;
     readonly packageBucketArn: Ec2Only<R, pulumi.Output<string>>;
     readonly packageKey: Ec2Only<R, string>;
@@ -203,7 +268,7 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
     /** What the stack exports for this service. */
     readonly outputs: Record<string, pulumi.Input<unknown>>;
 
-    constructor(name: string, args: AppServiceArgs & { readonly service: ServiceSettings & { readonly runtime: R } }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: AppServiceArgs & { readonly service: ServiceArgs & { readonly runtime: R } }, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:app:AppService", name, {}, opts);
         const problems = validateAppServiceArgs(name, args);
         if (problems.length > 0) {
@@ -216,7 +281,7 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
             { name: `/${ec2 ? "ec2" : "ecs"}/${name}`, retentionInDays: s.logRetentionDays, kmsKeyId: args.env.kmsKeyArn, tags: ctx.tags },
-            { parent: this, ...keepLogs(args.stage) },
+            { parent: this, ...keepLogs(args.keepData) },
         );
         const { targetGroup, rule } = createRouting(ctx, ec2 ? "instance" : "ip");
         createLoadBalancerAlarms(ctx, targetGroup);
@@ -259,6 +324,7 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
         this.amiParameterName = eo(rt?.amiParameter.name);
         this.amiParameterArn = eo(rt?.amiParameter.arn);
         this.imagePipelineArn = eo(rt?.images.pipelineArn);
+        this.imageRecipeName = eo(rt?.images.recipeName);
         this.packageBucketName = eo(rt?.images.packageBucketName);
         this.packageBucketArn = eo(rt?.images.packageBucketArn);
         this.packageKey = eo(rt?.images.packageKey);
@@ -308,7 +374,7 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
 
 function createRepository(ctx: Ctx): aws.ecr.Repository {
     const { name, args, parent } = ctx;
-    const retain = args.retainImages ?? args.stage === "prod";
+    const retain = args.retainImages ?? args.keepData;
     const repo = new aws.ecr.Repository(
         `${name}-repo`,
         {
@@ -427,7 +493,7 @@ function createRoles(ctx: Ctx, repo: aws.ecr.Repository, logGroup: aws.cloudwatc
 
 /** The container definition JSON (plain function of resolved values; tested through the plan). */
 export function containerDefinitions(p: {
-    service: ServiceSettings;
+    service: ServiceArgs;
     image: string;
     logGroupName: string;
     region: string;

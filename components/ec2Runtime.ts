@@ -11,8 +11,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSettings } from "../infra/settings";
-import type { AppServiceArgs } from "./appService";
+import type { AppServiceArgs, ServiceArgs } from "./appService";
 import { ImagePipeline } from "./imagePipeline";
 import { grantUploads } from "./uploadsAccess";
 import { Tags } from "./types";
@@ -40,7 +39,7 @@ interface RuntimeCtx {
 }
 
 /** Problems specific to the EC2 runtime, as sentences. Pure: tested directly. */
-export function validateEc2Service(label: string, s: ServiceSettings): string[] {
+export function validateEc2Service(label: string, s: ServiceArgs): string[] {
     const problems: string[] = [];
     if (s.initialAmiId === undefined) problems.push(`${label} runs on EC2 but has no initialAmiId for its first instances`);
     if (!s.amiParameterName.startsWith("/")) problems.push(`${label} has AMI parameter ${s.amiParameterName}; allowed: a path starting with /`);
@@ -53,7 +52,7 @@ export function validateEc2Service(label: string, s: ServiceSettings): string[] 
  * ARN, plain environment) to `APP_ENV_FILE` for the AMI's systemd unit; the application reads
  * the credentials itself from Secrets Manager with the instance role. Never a secret value.
  */
-export function userData(p: { service: ServiceSettings; dbHost: string; dbPort: number; dbName: string; secretArn: string; region: string }): string {
+export function userData(p: { service: ServiceArgs; dbHost: string; dbPort: number; dbName: string; secretArn: string; region: string }): string {
     const env = { ...p.service.environment, DB_HOST: p.dbHost, DB_PORT: String(p.dbPort), DB_NAME: p.dbName, DB_SECRET_ARN: p.secretArn, AWS_REGION: p.region, PORT: String(p.service.port) };
     const lines = Object.entries(env)
         .sort(([a], [b]) => a.localeCompare(b))
@@ -66,7 +65,7 @@ export function createEc2Runtime(ctx: RuntimeCtx, targetGroup: aws.lb.TargetGrou
     const amiParameter = createAmiParameter(ctx);
     const images = new ImagePipeline(
         ctx.name,
-        { stage: ctx.args.stage, service: ctx.args.service, env: ctx.args.env, amiParameterName: amiParameter.name, tags: ctx.args.tags },
+        { stage: ctx.args.stage, service: ctx.args.service, env: ctx.args.env, amiParameterName: amiParameter.name, tags: ctx.args.tags, keepData: ctx.args.keepData },
         { parent: ctx.parent },
     );
     const instanceRole = createInstanceRole(ctx, logGroup);

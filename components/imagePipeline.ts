@@ -12,7 +12,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSettings, Stage } from "../infra/settings";
+import type { Stage } from "../lib/stage";
+import type { ServiceArgs } from "./appService";
 import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
 
@@ -30,14 +31,19 @@ export interface ImagePipelineArgs {
     /** The stage whose parameter the pipeline writes. @default none (required) */
     readonly stage: Stage;
     /** The EC2 service's validated settings (instance type, root volume, parent image). @default none (required) */
-    readonly service: ServiceSettings;
+    readonly service: ServiceArgs;
     /** The stage's network (workload subnets), key and VPC. @default none (required) */
     readonly env: EnvironmentRefs;
     /** The SSM parameter the distribution writes the new AMI id into (the stack creates it). @default none (required) */
     readonly amiParameterName: pulumi.Input<string>;
     /** Tags on every resource and on the AMIs it builds. @default none (required) */
     readonly tags: Tags;
-    /** Protect and retain the package bucket (packages are release artifacts). @default stage === "prod" */
+    /**
+     * The stage holds data that outlives any deploy (the program passes true for prod): data
+     * resources are protected and retained, logs retained (components/dataGuard.ts).
+     */
+    readonly keepData: boolean;
+    /** Protect and retain the package bucket (packages are release artifacts). @default keepData */
     readonly retainPackages?: boolean;
     /** Days an overwritten package version is kept. @default 90 */
     readonly packageVersionDays?: number;
@@ -97,6 +103,8 @@ export function componentDocument(p: { service: string; bucket: string; key: str
 export class ImagePipeline extends pulumi.ComponentResource {
     readonly pipelineArn: pulumi.Output<string>;
     readonly recipeArn: pulumi.Output<string>;
+    /** The recipe's name: its images are `image/<recipeName>/<version>/<build>` (what a bake may read). */
+    readonly recipeName: pulumi.Output<string>;
     /** The bucket the delivery pipeline uploads release packages to, and the key it uses. */
     readonly packageBucketName: pulumi.Output<string>;
     readonly packageBucketArn: pulumi.Output<string>;
@@ -113,7 +121,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
         const s = args.service;
         const parent = this;
         const tags = { ...args.tags, service: s.name };
-        const retain = args.retainPackages ?? args.stage === "prod";
+        const retain = args.retainPackages ?? args.keepData;
 
         const packages = new SecureBucket(
             `${name}-packages`,
@@ -265,6 +273,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
 
         this.pipelineArn = pipeline.arn;
         this.recipeArn = recipe.arn;
+        this.recipeName = recipe.name;
         this.packageBucketName = packages.bucket;
         this.packageBucketArn = packages.arn;
         this.packageKey = key;

@@ -23,8 +23,19 @@ export function stageTags(s: StageSettings): Tags {
     return { ...s.tags, project: s.project, stage: s.stage, stack: s.stack, "managed-by": "pulumi" };
 }
 
+/** Stages whose data outlives any deploy: their components protect and retain data (components/dataGuard.ts). */
+export function holdsProductionData(s: Pick<StageSettings, "stage">): boolean {
+    return s.stage === "prod";
+}
+
+/** Stages whose user uploads (and the copies taken before each release) outlive the stack. */
+export function keepsUploads(s: Pick<StageSettings, "stage">): boolean {
+    return s.stage === "prod" || s.stage === "staging";
+}
+
 export function stageline(s: StageSettings): StageOutputs {
     const tags = stageTags(s);
+    const keepData = holdsProductionData(s);
     const name = s.stage;
     // Every StackReference of the stage (none in prod): infra/stacks.ts.
     const read = readStacks(s);
@@ -36,6 +47,7 @@ export function stageline(s: StageSettings): StageOutputs {
         edge: s.edge,
         alerts: s.alerts,
         tags,
+        keepData,
     });
 
     const db = new DatabaseTier(name, {
@@ -51,7 +63,7 @@ export function stageline(s: StageSettings): StageOutputs {
               purpose: "user uploads",
               kmsKeyArn: env.refs.kmsKeyArn,
               versioned: true,
-              retainOnDelete: s.stage === "prod" || s.stage === "staging",
+              retainOnDelete: keepsUploads(s),
               tags,
           })
         : undefined;
@@ -66,6 +78,7 @@ export function stageline(s: StageSettings): StageOutputs {
                 uploadsBucketArn: uploads?.arn,
                 maintenance: s.maintenance,
                 tags,
+                keepData,
             }),
     );
 
@@ -103,6 +116,8 @@ export function stageline(s: StageSettings): StageOutputs {
               uploadsBucketName: uploads?.bucket,
               uploadsBucketArn: uploads?.arn,
               tags,
+              keepData,
+              keepUploads: keepsUploads(s),
               promoteFrom: handoff ? handoff.location : undefined,
               publishTo: read.releaseHandoff,
           })
