@@ -22,7 +22,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Stage } from "../lib/stage";
-import { AppService, isEc2, isFargate, ServiceRuntime } from "./appService";
+import { AppService, Ec2Service, FargateService, isEc2, isFargate } from "./appService";
 import { SecureBucket } from "./secureBucket";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import * as iam from "./pipeline/iam";
@@ -80,7 +80,7 @@ export interface DeliveryPipelineArgs {
     /** The stage's environment: KMS key, alarm topic, VPC (for the smoke test), account, region. @default none (required) */
     readonly env: EnvironmentRefs;
     /** The services the pipeline builds (or promotes) and deploys, either runtime; at least one. @default none (required) */
-    readonly services: readonly AppService<ServiceRuntime>[];
+    readonly services: readonly AppService[];
     /** The database snapshotted before deploy when `snapshotBeforeDeploy` (staging: prod's). @default none (required) */
     readonly database: DatabaseConnection;
     /** The stage's uploads bucket name, backed up before deploy. @default undefined (no uploads) */
@@ -151,8 +151,8 @@ interface Ctx {
     readonly name: string;
     readonly args: DeliveryPipelineArgs;
     /** The container (Fargate) services and the EC2 services of `args.services`. */
-    readonly containers: readonly AppService<"fargate">[];
-    readonly instances: readonly AppService<"ec2">[];
+    readonly containers: readonly FargateService[];
+    readonly instances: readonly Ec2Service[];
     readonly parent: pulumi.Resource;
     readonly tags: Tags;
     readonly artifacts: SecureBucket;
@@ -500,30 +500,30 @@ function packageStep(ctx: Ctx): BuildStep {
         key: "package",
         description: "pack each EC2 service's release.tar.gz and upload it to its package bucket",
         buildspecFile: "package.yml",
-        statements: [iam.packageUploadStatement(ctx.instances.map((s) => pulumi.interpolate`${s.packageBucketArn}/${s.packageKey}`)), ...sourceCloneStatements(ctx, ["source"])],
+        statements: [iam.packageUploadStatement(ctx.instances.map((s) => pulumi.interpolate`${s.runtime.packageBucketArn}/${s.runtime.packageKey}`)), ...sourceCloneStatements(ctx, ["source"])],
         environment: {
             PACKAGES: pulumi.jsonStringify(
-                ctx.instances.map((s) => ({ name: s.serviceName, bucket: s.packageBucketName, key: s.packageKey, dir: serviceDir(ctx, s.serviceName) })),
+                ctx.instances.map((s) => ({ name: s.serviceName, bucket: s.runtime.packageBucketName, key: s.runtime.packageKey, dir: serviceDir(ctx, s.serviceName) })),
             ),
         },
     });
 }
 
 /** Bake: run the service's image pipeline, wait for AVAILABLE, confirm and pin the AMI parameter. */
-function bakeStep(ctx: Ctx, svc: AppService<"ec2">): BuildStep {
+function bakeStep(ctx: Ctx, svc: Ec2Service): BuildStep {
     const { env } = ctx.args;
     return buildProject(ctx, {
         key: `bake-${svc.serviceName}`,
         description: `bake ${svc.serviceName}'s AMI with its Image Builder pipeline`,
         buildspecFile: "bake-image.yml",
         statements: [
-            ...iam.imageBuildStatements(svc.imagePipelineArn, iam.imageArnPattern(env.region, env.accountId, svc.imageRecipeName)),
-            ...iam.amiParameterStatements([svc.amiParameterArn]),
+            ...iam.imageBuildStatements(svc.runtime.imagePipelineArn, iam.imageArnPattern(env.region, env.accountId, svc.runtime.imageRecipeName)),
+            ...iam.amiParameterStatements([svc.runtime.amiParameterArn]),
         ],
         environment: {
             SERVICE: svc.serviceName,
-            IMAGE_PIPELINE_ARN: svc.imagePipelineArn,
-            AMI_PARAMETER: svc.amiParameterName,
+            IMAGE_PIPELINE_ARN: svc.runtime.imagePipelineArn,
+            AMI_PARAMETER: svc.runtime.amiParameterName,
             ARTIFACT_BUCKET: ctx.artifacts.bucket,
             BAKE_TIMEOUT_MINUTES: String(BAKE_TIMEOUT_MINUTES),
         },
@@ -561,11 +561,11 @@ function refreshActions(ctx: Ctx, input: string, runOrder: number): Action[] {
             key: `refresh-${svc.serviceName}`,
             description: `point ${svc.serviceName}'s AMI parameter at the release and refresh its instances`,
             buildspecFile: "instance-refresh.yml",
-            statements: [...iam.amiParameterStatements([svc.amiParameterArn]), ...iam.instanceRefreshStatements([svc.autoScalingGroupArn])],
+            statements: [...iam.amiParameterStatements([svc.runtime.amiParameterArn]), ...iam.instanceRefreshStatements([svc.runtime.autoScalingGroupArn])],
             environment: {
                 SERVICE: svc.serviceName,
-                AUTO_SCALING_GROUP: svc.autoScalingGroupName,
-                AMI_PARAMETER: svc.amiParameterName,
+                AUTO_SCALING_GROUP: svc.runtime.autoScalingGroupName,
+                AMI_PARAMETER: svc.runtime.amiParameterName,
                 REFRESH_TIMEOUT_MINUTES: String(REFRESH_TIMEOUT_MINUTES),
             },
             timeoutMinutes: REFRESH_TIMEOUT_MINUTES + 15,
@@ -582,7 +582,7 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publish
     const { pipeline: p, env } = ctx.args;
     const { containers, instances } = ctx;
     const connectionArn = p.connectionArn as string; // validated
-    const repos = containers.map((s) => s.repositoryArn);
+    const repos = containers.map((s) => s.runtime.repositoryArn);
 
     const source: StageDef = {
         name: STAGE_NAMES.source,
@@ -610,8 +610,8 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publish
     const serviceSpecs = pulumi.jsonStringify(
         containers.map((s) => ({
             name: s.serviceName,
-            repositoryUrl: s.repositoryUrl,
-            containerName: s.containerName,
+            repositoryUrl: s.runtime.repositoryUrl,
+            containerName: s.runtime.containerName,
             context: serviceDir(ctx, s.serviceName),
             dockerfile: `${serviceDir(ctx, s.serviceName)}/Dockerfile`.replace(/^\.\//, ""),
         })),
@@ -715,13 +715,13 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
         description: instances.length > 0 ? "copy the image digests and AMIs staging approved into prod's own" : "copy the image digests staging approved into prod's repositories",
         buildspecFile: "promote.yml",
         statements: [
-            ...(containers.length > 0 ? [iam.ecrLoginStatement(), iam.ecrPullStatement(sourceRepos), iam.ecrPushStatement(containers.map((s) => s.repositoryArn))] : []),
+            ...(containers.length > 0 ? [iam.ecrLoginStatement(), iam.ecrPullStatement(sourceRepos), iam.ecrPushStatement(containers.map((s) => s.runtime.repositoryArn))] : []),
             // Staging's AMIs are encrypted with staging's key (named by its alias), prod's copies with prod's.
             ...(instances.length > 0 ? [...iam.amiCopyStatements(env.region, env.accountId, env.kmsKeyArn, env.kmsKeyArn), ...publisherKeyStatements(env.region, env.accountId, release.publisherStage)] : []),
             gateStatement(tools),
         ],
         environment: {
-            TARGETS: pulumi.jsonStringify(containers.map((s) => ({ name: s.serviceName, repositoryUrl: s.repositoryUrl, containerName: s.containerName }))),
+            TARGETS: pulumi.jsonStringify(containers.map((s) => ({ name: s.serviceName, repositoryUrl: s.runtime.repositoryUrl, containerName: s.runtime.containerName }))),
             ECR_REGISTRY: pulumi.interpolate`${env.accountId}.dkr.ecr.${env.region}.amazonaws.com`,
             AMI_TARGETS: JSON.stringify(instances.map((s) => ({ name: s.serviceName }))),
             COPY_KMS_KEY_ARN: env.kmsKeyArn,

@@ -13,7 +13,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Stage } from "../lib/stage";
-import type { ServiceArgs } from "./appService";
+import type { Ec2RuntimeArgs, ServiceArgs } from "./service";
 import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
 
@@ -30,8 +30,10 @@ export function installDir(service: string): string {
 export interface ImagePipelineArgs {
     /** The stage whose parameter the pipeline writes. @default none (required) */
     readonly stage: Stage;
-    /** The EC2 service's validated settings (instance type, root volume, parent image). @default none (required) */
+    /** The service the AMIs are for (its name and port). @default none (required) */
     readonly service: ServiceArgs;
+    /** The service's EC2 runtime (instance type, root volume, parent image, AMI parameter). @default none (required) */
+    readonly runtime: Ec2RuntimeArgs;
     /** The stage's network (workload subnets), key and VPC. @default none (required) */
     readonly env: EnvironmentRefs;
     /** The SSM parameter the distribution writes the new AMI id into (the stack creates it). @default none (required) */
@@ -55,8 +57,8 @@ export interface ImagePipelineArgs {
 export function validateImagePipelineArgs(name: string, args: ImagePipelineArgs): string[] {
     const problems: string[] = [];
     if (args.env.workloadSubnetIds.length === 0) problems.push(`ImagePipeline "${name}" has no private subnet to build in`);
-    if (!args.service.parentImageParameter.startsWith("/aws/service/")) {
-        problems.push(`ImagePipeline "${name}" has parent image parameter ${args.service.parentImageParameter}; allowed: a public /aws/service/... parameter`);
+    if (!args.runtime.parentImageParameter.startsWith("/aws/service/")) {
+        problems.push(`ImagePipeline "${name}" has parent image parameter ${args.runtime.parentImageParameter}; allowed: a public /aws/service/... parameter`);
     }
     return problems;
 }
@@ -158,12 +160,12 @@ export class ImagePipeline extends pulumi.ComponentResource {
                 name: `${name}-recipe`,
                 version: "1.0.0",
                 description: `${s.name} on Amazon Linux 2023`,
-                parentImage: `ssm:${s.parentImageParameter}`,
+                parentImage: `ssm:${args.runtime.parentImageParameter}`,
                 components: [{ componentArn: component.arn }],
                 blockDeviceMappings: [
                     {
                         deviceName: "/dev/xvda",
-                        ebs: { volumeSize: s.rootVolumeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: args.env.kmsKeyArn, deleteOnTermination: "true" },
+                        ebs: { volumeSize: args.runtime.rootVolumeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: args.env.kmsKeyArn, deleteOnTermination: "true" },
                     },
                 ],
                 systemsManagerAgent: { uninstallAfterBuild: false },
@@ -221,7 +223,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
                 name: `${name}-infra`,
                 description: `Builds ${s.name} images in a private subnet`,
                 instanceProfileName: profile.name,
-                instanceTypes: [s.instanceType],
+                instanceTypes: [args.runtime.instanceType],
                 subnetId: args.env.workloadSubnetIds[0],
                 securityGroupIds: [buildSg.id],
                 instanceMetadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
@@ -236,7 +238,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
             `${name}-dist`,
             {
                 name: `${name}-dist`,
-                description: `Publishes ${s.name} AMIs to ${args.stage} through ${s.amiParameterName}`,
+                description: `Publishes ${s.name} AMIs to ${args.stage} through ${args.runtime.amiParameterName}`,
                 distributions: [
                     {
                         region: args.env.region,

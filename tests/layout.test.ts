@@ -11,6 +11,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as ts from "typescript";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -63,7 +64,7 @@ describe("Layout: which folder may import which (README \"Layout\")", () => {
                 .readFileSync(path.join(ROOT, file), "utf8")
                 .split("\n")
                 .map((line, i) => ({ line, at: `${file}:${i + 1}` }))
-                .filter(({ line }) => !/^\s*(\/\/|\*)/.test(line) && /\bstage\s*[!=]==\s*["']/.test(line))
+                .filter(({ line }) => !/^\s*(\/\/|\/?\*)/.test(line) && /\bstage\s*[!=]==\s*["']/.test(line))
                 .map(({ at, line }) => `${at}: ${line.trim()}`),
         );
         assert.deepEqual(tests, []);
@@ -72,5 +73,37 @@ describe("Layout: which folder may import which (README \"Layout\")", () => {
     it("no component reads a name out of a URN (ImagePipeline exposes recipeName)", () => {
         const parses = sourcesUnder("components").filter((file) => /\.urn\.apply\(/.test(fs.readFileSync(path.join(ROOT, file), "utf8")));
         assert.deepEqual(parses, []);
+    });
+
+    it("no import cycle among components/ (a runtime never imports the service that composes it)", () => {
+        const files = sourcesUnder("components");
+        const graph = new Map(files.map((f) => [f.replace(/\.ts$/, ""), importsOf(f)]));
+        const cycles: string[] = [];
+        const visit = (node: string, trail: string[]): void => {
+            const at = trail.indexOf(node);
+            if (at >= 0) {
+                cycles.push([...trail.slice(at), node].join(" -> "));
+                return;
+            }
+            for (const next of graph.get(node) ?? []) if (graph.has(next)) visit(next, [...trail, node]);
+        };
+        for (const node of graph.keys()) visit(node, []);
+        assert.deepEqual([...new Set(cycles)], []);
+    });
+
+    it("AppService and its runtimes narrow on runtime.kind: no type assertion, no non-null assertion", () => {
+        const found: string[] = [];
+        for (const file of ["components/service.ts", "components/appService.ts", "components/ec2Runtime.ts", "components/stageDashboard.ts"]) {
+            const source = ts.createSourceFile(file, fs.readFileSync(path.join(ROOT, file), "utf8"), ts.ScriptTarget.Latest, true);
+            const walk = (node: ts.Node): void => {
+                const asConst = ts.isAsExpression(node) && ts.isTypeReferenceNode(node.type) && node.type.getText(source) === "const";
+                if ((ts.isAsExpression(node) && !asConst) || ts.isTypeAssertionExpression(node) || ts.isNonNullExpression(node)) {
+                    found.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}: ${node.getText(source)}`);
+                }
+                ts.forEachChild(node, walk);
+            };
+            walk(source);
+        }
+        assert.deepEqual(found, []);
     });
 });
