@@ -2,7 +2,7 @@
  * `AppService`: one containerised service of a stage on ECS Fargate behind the stage's load
  * balancer — its ECR repository, log group, roles, task definition, target group, listener rule,
  * ECS service, autoscaling and alarms. `StageDashboard`: one CloudWatch dashboard per stage with
- * every service's graphs.
+ * every service's graphs (components/stageDashboard.ts).
  *
  * Image ownership: the delivery pipeline deploys new images (new task definition revisions and
  * `UpdateService`); this component creates the first revision from `initialImageTag` and then
@@ -12,13 +12,14 @@
  * `runtime: "ec2"` runs the service on EC2 instances from a custom AMI instead (components/
  * ec2Runtime.ts, docs/ec2.md): same target group kind, listener rule, maintenance mode, alarms
  * and dashboard row; a launch template and an Auto Scaling group instead of the task definition
- * and ECS service. The class is generic in the runtime so each field says which runtime has it.
+ * and ECS service. `runtime` is a discriminated union: each runtime's fields live on its own kind.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceRuntime, ServiceSettings, Stage } from "../infra/settings";
+import type { Stage } from "../lib/stage";
 import { createEc2Runtime, Ec2Runtime, validateEc2Service } from "./ec2Runtime";
-import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
+import { AppServiceArgs, FargateRuntimeArgs, ServiceArgs, ServiceCtx } from "./service";
+import { EnvironmentRefs } from "./types";
 import { keepLogs } from "./dataGuard";
 import { grantUploads } from "./uploadsAccess";
 
@@ -34,34 +35,6 @@ export const MAINTENANCE_HEADER_TEXT = "maintenance";
 /** ALB limit: condition values (path patterns + host headers) one rule may evaluate. */
 const MAX_RULE_CONDITION_VALUES = 5;
 
-export interface AppServiceArgs {
-    /** The stage the service belongs to. @default none (required) */
-    readonly stage: Stage;
-    /** The service's validated settings (infra/config.ts). @default none (required) */
-    readonly service: ServiceSettings;
-    /** The stage's network, load balancer, cluster, key and alarm topic. @default none (required) */
-    readonly env: EnvironmentRefs;
-    /** The database the service connects to (owned or prod's, the same shape). @default none (required) */
-    readonly database: DatabaseConnection;
-    /** The uploads bucket the task may read and write. @default none: the task role has no policy */
-    readonly uploadsBucketArn?: pulumi.Input<string>;
-    /** Answer the service's listener rule with a fixed 503 maintenance page instead of forwarding. @default none (required) */
-    readonly maintenance: boolean;
-    /** Tags on every resource. @default none (required) */
-    readonly tags: Tags;
-    /** Protect and retain the ECR repository (images are release artifacts). @default stage === "prod" */
-    readonly retainImages?: boolean;
-    /** Tagged images the repository keeps; older ones expire. @default 50 */
-    readonly keepTaggedImages?: number;
-    /** Days before an untagged image expires. @default 7 */
-    readonly untaggedImageDays?: number;
-    /** Seconds the load balancer waits for in-flight requests of a stopping task. @default 30 */
-    readonly deregistrationDelaySeconds?: number;
-    /** Seconds ECS ignores failing health checks of a new task. @default 60 */
-    readonly healthCheckGracePeriodSeconds?: number;
-    /** HTML body of the maintenance response (≤ 1024 bytes). @default a short page naming the stage */
-    readonly maintenanceMessage?: string;
-}
 
 /** A problem with the args a user can fix, as a sentence. Pure: tested directly. */
 export function validateAppServiceArgs(name: string, args: AppServiceArgs): string[] {
@@ -79,14 +52,15 @@ export function validateAppServiceArgs(name: string, args: AppServiceArgs): stri
     if (s.desiredCount < s.minCount || s.desiredCount > s.maxCount) {
         problems.push(`${label} has desiredCount ${s.desiredCount}; allowed: from minCount (${s.minCount}) to maxCount (${s.maxCount})`);
     }
-    if (s.runtime === "ec2") problems.push(...validateEc2Service(label, s));
-    if (s.runtime === "fargate" && (!/^\d+(:\d+)?$/.test(s.user) || /^0(:|$)/.test(s.user))) problems.push(`${label} runs as user "${s.user}"; allowed: a non-root uid[:gid] such as 1000:1000`);
+    const rt = args.runtime;
+    if (rt.kind === "ec2") problems.push(...validateEc2Service(label, rt));
+    if (rt.kind === "fargate" && (!/^\d+(:\d+)?$/.test(rt.user) || /^0(:|$)/.test(rt.user))) problems.push(`${label} runs as user "${rt.user}"; allowed: a non-root uid[:gid] such as 1000:1000`);
     for (const key of RESERVED_ENVIRONMENT) {
         if (key in s.environment) problems.push(`${label} sets ${key} in environment; the component sets it from the database connection`);
     }
     if (args.env.workloadSubnetIds.length === 0) problems.push(`${label} has no workload subnets to run in`);
     if (s.minCount >= 2 && args.env.workloadSubnetIds.length < 2) {
-        const what = s.runtime === "ec2" ? "instances" : "tasks";
+        const what = args.runtime.kind === "ec2" ? "instances" : "tasks";
         problems.push(`${label} runs at least ${s.minCount} ${what} but the stage has workload subnets in one AZ; ${what} could not spread across AZs`);
     }
     const body = args.maintenanceMessage ?? maintenancePage(args.stage);
@@ -105,7 +79,7 @@ export function maintenancePage(stage: Stage): string {
 }
 
 /** The listener rule's conditions: one per kind given (AND between kinds, OR within one). */
-export function ruleConditions(s: ServiceSettings): aws.types.input.lb.ListenerRuleCondition[] {
+export function ruleConditions(s: ServiceArgs): aws.types.input.lb.ListenerRuleCondition[] {
     const conditions: aws.types.input.lb.ListenerRuleCondition[] = [];
     if (s.pathPatterns.length > 0) conditions.push({ pathPattern: { values: [...s.pathPatterns] } });
     if (s.hostHeaders.length > 0) conditions.push({ hostHeader: { values: [...s.hostHeaders] } });
@@ -113,7 +87,7 @@ export function ruleConditions(s: ServiceSettings): aws.types.input.lb.ListenerR
 }
 
 /** Where users reach the service: its host header, or the stage URL plus its path prefix. */
-export function serviceUrl(env: Pick<EnvironmentRefs, "url" | "scheme">, s: ServiceSettings): string {
+export function serviceUrl(env: Pick<EnvironmentRefs, "url" | "scheme">, s: ServiceArgs): string {
     const host = s.hostHeaders.find((h) => !h.includes("*"));
     if (host !== undefined) return `${env.scheme}://${host}`;
     const prefix = (s.pathPatterns[0] ?? "/").replace(/\*.*$/, "").replace(/\/+$/, "");
@@ -126,68 +100,57 @@ export function pathMatches(pattern: string, path: string): boolean {
     return re.test(path);
 }
 
-interface Ctx {
-    name: string;
-    args: AppServiceArgs;
-    parent: pulumi.Resource;
-    tags: Tags;
+/** What the Fargate runtime gives the service: its image repository, ECS service, roles, task definition record. */
+export interface FargateRuntime {
+    readonly kind: "fargate";
+    readonly repositoryName: pulumi.Output<string>;
+    readonly repositoryArn: pulumi.Output<string>;
+    readonly repositoryUrl: pulumi.Output<string>;
+    /** Physical ECS service name and ARN. */
+    readonly ecsServiceName: pulumi.Output<string>;
+    readonly ecsServiceArn: pulumi.Output<string>;
+    readonly clusterName: pulumi.Output<string>;
+    /** Container name inside the task definition (what imagedefinitions.json names). */
+    readonly containerName: string;
+    /** Task definition family. */
+    readonly taskFamily: string;
+    readonly taskRoleArn: pulumi.Output<string>;
+    readonly executionRoleArn: pulumi.Output<string>;
+    /** SSM parameter holding the ARN of the task definition revision code owns; the pipeline deploys it with its image. */
+    readonly taskDefinitionParameterName: pulumi.Output<string>;
+    readonly taskDefinitionParameterArn: pulumi.Output<string>;
 }
 
-/** A field only the Fargate runtime has (`undefined` on an EC2 service). */
-export type FargateOnly<R extends ServiceRuntime, T> = R extends "fargate" ? T : undefined;
-/** A field only the EC2 runtime has (`undefined` on a Fargate service). */
-export type Ec2Only<R extends ServiceRuntime, T> = R extends "ec2" ? T : undefined;
+/** A service's runtime and what it built: narrow on `kind`. */
+export type AppRuntime = FargateRuntime | Ec2Runtime;
 
-/** True when the service runs on Fargate (its ECS fields are set). */
-export function isFargate(svc: AppService<ServiceRuntime>): svc is AppService<"fargate"> {
-    return svc.runtime === "fargate";
+/** An AppService on Fargate. */
+export type FargateService = AppService & { readonly runtime: FargateRuntime };
+/** An AppService on EC2 instances. */
+export type Ec2Service = AppService & { readonly runtime: Ec2Runtime };
+
+/** True when the service runs on Fargate (its runtime holds the ECS fields). */
+export function isFargate(svc: AppService): svc is FargateService {
+    return svc.runtime.kind === "fargate";
 }
 
-/** True when the service runs on EC2 instances (its Auto Scaling fields are set). */
-export function isEc2(svc: AppService<ServiceRuntime>): svc is AppService<"ec2"> {
-    return svc.runtime === "ec2";
+/** True when the service runs on EC2 instances (its runtime holds the Auto Scaling fields). */
+export function isEc2(svc: AppService): svc is Ec2Service {
+    return svc.runtime.kind === "ec2";
 }
 
 /**
- * One service of a stage. `AppService` alone means a Fargate service (what ECS-only readers such
- * as the container deploy actions take); `AppService<ServiceRuntime>` is either runtime.
+ * One service of a stage: what both runtimes share (log group, target group, listener rule, load
+ * balancer alarms) built here, composed with one runtime (`createFargateRuntime` below or
+ * `createEc2Runtime` in ec2Runtime.ts). Names, parents and type tokens are the runtime's own.
  */
-export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.ComponentResource {
+export class AppService extends pulumi.ComponentResource {
     /** The service's config name (`web`). */
     readonly serviceName: string;
-    /** The service's settings, as validated. */
-    readonly settings: ServiceSettings;
-    /** Where the service runs. */
-    readonly runtime: R;
-    readonly repositoryName: FargateOnly<R, pulumi.Output<string>>;
-    readonly repositoryArn: FargateOnly<R, pulumi.Output<string>>;
-    readonly repositoryUrl: FargateOnly<R, pulumi.Output<string>>;
-    /** Physical ECS service name and ARN. */
-    readonly ecsServiceName: FargateOnly<R, pulumi.Output<string>>;
-    readonly ecsServiceArn: FargateOnly<R, pulumi.Output<string>>;
-    readonly clusterName: FargateOnly<R, pulumi.Output<string>>;
-    /** Container name inside the task definition (what imagedefinitions.json names). */
-    readonly containerName: FargateOnly<R, string>;
-    /** Task definition family. */
-    readonly taskFamily: FargateOnly<R, string>;
-    readonly taskRoleArn: FargateOnly<R, pulumi.Output<string>>;
-    readonly executionRoleArn: FargateOnly<R, pulumi.Output<string>>;
-    /** SSM parameter holding the ARN of the task definition revision code owns; the pipeline deploys it with its image. */
-    readonly taskDefinitionParameterName: FargateOnly<R, pulumi.Output<string>>;
-    readonly taskDefinitionParameterArn: FargateOnly<R, pulumi.Output<string>>;
-    /** The Auto Scaling group's name and ARN (what an instance refresh names). */
-    readonly autoScalingGroupName: Ec2Only<R, pulumi.Output<string>>;
-    readonly autoScalingGroupArn: Ec2Only<R, pulumi.Output<string>>;
-    readonly launchTemplateId: Ec2Only<R, pulumi.Output<string>>;
-    /** The SSM parameter with the AMI id instances launch from (written by the image pipeline). */
-    readonly amiParameterName: Ec2Only<R, pulumi.Output<string>>;
-    readonly amiParameterArn: Ec2Only<R, pulumi.Output<string>>;
-    /** The stage's image pipeline for this service, and where it reads the release package. */
-    readonly imagePipelineArn: Ec2Only<R, pulumi.Output<string>>;
-    readonly packageBucketName: Ec2Only<R, pulumi.Output<string>>;
-    readonly packageBucketArn: Ec2Only<R, pulumi.Output<string>>;
-    readonly packageKey: Ec2Only<R, string>;
-    readonly instanceRoleArn: Ec2Only<R, pulumi.Output<string>>;
+    /** The service, as given (either runtime). */
+    readonly settings: ServiceArgs;
+    /** Where the service runs and what its runtime built. */
+    readonly runtime: AppRuntime;
     /** Full URL of the service's health check through the stage's load balancer. */
     readonly healthCheckUrl: string;
     /** Where users reach the service. */
@@ -203,82 +166,31 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
     /** What the stack exports for this service. */
     readonly outputs: Record<string, pulumi.Input<unknown>>;
 
-    constructor(name: string, args: AppServiceArgs & { readonly service: ServiceSettings & { readonly runtime: R } }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:app:AppService", name, {}, opts);
         const problems = validateAppServiceArgs(name, args);
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`AppService "${name}" cannot be built:\n${problems.map((p) => `  - ${p}`).join("\n")}`, this);
         }
         const s = args.service;
-        const ctx: Ctx = { name, args, parent: this, tags: { ...args.tags, service: s.name } };
-        const ec2 = s.runtime === "ec2";
+        const ctx: ServiceCtx = { name, args, parent: this, tags: { ...args.tags, service: s.name } };
+        const kind = args.runtime.kind;
 
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
-            { name: `/${ec2 ? "ec2" : "ecs"}/${name}`, retentionInDays: s.logRetentionDays, kmsKeyId: args.env.kmsKeyArn, tags: ctx.tags },
-            { parent: this, ...keepLogs(args.stage) },
+            { name: `/${kind === "ec2" ? "ec2" : "ecs"}/${name}`, retentionInDays: s.logRetentionDays, kmsKeyId: args.env.kmsKeyArn, tags: ctx.tags },
+            { parent: this, ...keepLogs(args.keepData) },
         );
-        const { targetGroup, rule } = createRouting(ctx, ec2 ? "instance" : "ip");
+        const { targetGroup, rule } = createRouting(ctx, kind === "ec2" ? "instance" : "ip");
         createLoadBalancerAlarms(ctx, targetGroup);
 
-        // One runtime's resources; the other runtime's fields stay undefined (FargateOnly / Ec2Only).
-        const rt: Ec2Runtime | undefined = ec2 ? createEc2Runtime(ctx, targetGroup, logGroup) : undefined;
-        let f: { repo: aws.ecr.Repository; roles: Roles; service: aws.ecs.Service; record: aws.ssm.Parameter } | undefined;
-        if (rt) {
-            createInServiceAlarm(ctx, rt.group);
-        } else {
-            const repo = createRepository(ctx);
-            const roles = createRoles(ctx, repo, logGroup);
-            const taskDefinition = createTaskDefinition(ctx, repo, logGroup, roles);
-            const service = createEcsService(ctx, taskDefinition, targetGroup, rule);
-            createAutoscaling(ctx, service, targetGroup);
-            createRunningTasksAlarm(ctx, service);
-            f = { repo, roles, service, record: recordTaskDefinition(ctx, taskDefinition) };
-        }
-        const fo = <T>(v: T | undefined) => v as FargateOnly<R, T>;
-        const eo = <T>(v: T | undefined) => v as Ec2Only<R, T>;
+        const runtime: AppRuntime = args.runtime.kind === "ec2" ? createEc2Runtime(ctx, args.runtime, targetGroup, logGroup) : createFargateRuntime(ctx, args.runtime, targetGroup, rule, logGroup);
+        if (runtime.kind === "ec2") createInServiceAlarm(ctx, runtime.autoScalingGroupName);
+        else createRunningTasksAlarm(ctx, runtime.ecsServiceName);
 
         this.serviceName = s.name;
         this.settings = s;
-        this.runtime = s.runtime;
-        this.repositoryName = fo(f?.repo.name);
-        this.repositoryArn = fo(f?.repo.arn);
-        this.repositoryUrl = fo(f?.repo.repositoryUrl);
-        this.ecsServiceName = fo(f?.service.name);
-        this.ecsServiceArn = fo(f?.service.arn);
-        this.clusterName = fo(f && args.env.clusterName);
-        this.containerName = fo(f && s.name);
-        this.taskFamily = fo(f && name);
-        this.taskRoleArn = fo(f?.roles.task.arn);
-        this.executionRoleArn = fo(f?.roles.execution.arn);
-        this.taskDefinitionParameterName = fo(f?.record.name);
-        this.taskDefinitionParameterArn = fo(f?.record.arn);
-        this.autoScalingGroupName = eo(rt?.group.name);
-        this.autoScalingGroupArn = eo(rt?.group.arn);
-        this.launchTemplateId = eo(rt?.launchTemplate.id);
-        this.amiParameterName = eo(rt?.amiParameter.name);
-        this.amiParameterArn = eo(rt?.amiParameter.arn);
-        this.imagePipelineArn = eo(rt?.images.pipelineArn);
-        this.packageBucketName = eo(rt?.images.packageBucketName);
-        this.packageBucketArn = eo(rt?.images.packageBucketArn);
-        this.packageKey = eo(rt?.images.packageKey);
-        this.instanceRoleArn = eo(rt?.instanceRole.arn);
-        const runtimeOutputs: Record<string, pulumi.Input<unknown>> = rt
-            ? {
-                  autoScalingGroupName: rt.group.name,
-                  amiParameterName: rt.amiParameter.name,
-                  imagePipelineArn: rt.images.pipelineArn,
-                  packageLocation: pulumi.interpolate`s3://${rt.images.packageBucketName}/${rt.images.packageKey}`,
-              }
-            : {
-                  repositoryName: f!.repo.name,
-                  repositoryUrl: f!.repo.repositoryUrl,
-                  ecsServiceName: f!.service.name,
-                  clusterName: args.env.clusterName,
-                  containerName: s.name,
-                  taskFamily: name,
-                  taskDefinitionParameter: f!.record.name,
-              };
+        this.runtime = runtime;
         this.url = serviceUrl(args.env, s);
         this.healthCheckUrl = `${new URL(this.url).origin}${s.healthCheckPath}`;
         if (s.hostHeaders.length === 0 && !s.pathPatterns.some((p) => pathMatches(p, s.healthCheckPath))) {
@@ -290,10 +202,10 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
         this.logGroupName = logGroup.name;
         this.listenerRuleArn = rule.arn;
         this.outputs = {
-            runtime: s.runtime,
+            runtime: kind,
             url: this.url,
             healthCheckUrl: this.healthCheckUrl,
-            ...runtimeOutputs,
+            ...runtimeOutputs(runtime),
             targetGroupArn: this.targetGroupArn,
             logGroupName: this.logGroupName,
             maintenance: args.maintenance,
@@ -302,13 +214,65 @@ export class AppService<R extends ServiceRuntime = "fargate"> extends pulumi.Com
     }
 }
 
+/** What the stack exports of the service's runtime. */
+function runtimeOutputs(rt: AppRuntime): Record<string, pulumi.Input<unknown>> {
+    if (rt.kind === "ec2") {
+        return {
+            autoScalingGroupName: rt.autoScalingGroupName,
+            amiParameterName: rt.amiParameterName,
+            imagePipelineArn: rt.imagePipelineArn,
+            packageLocation: pulumi.interpolate`s3://${rt.packageBucketName}/${rt.packageKey}`,
+        };
+    }
+    return {
+        repositoryName: rt.repositoryName,
+        repositoryUrl: rt.repositoryUrl,
+        ecsServiceName: rt.ecsServiceName,
+        clusterName: rt.clusterName,
+        containerName: rt.containerName,
+        taskFamily: rt.taskFamily,
+        taskDefinitionParameter: rt.taskDefinitionParameterName,
+    };
+}
+
+/** The Fargate runtime: image repository, roles, task definition (and its record), ECS service, autoscaling. */
+function createFargateRuntime(
+    ctx: ServiceCtx,
+    f: FargateRuntimeArgs,
+    targetGroup: aws.lb.TargetGroup,
+    rule: aws.lb.ListenerRule,
+    logGroup: aws.cloudwatch.LogGroup,
+): FargateRuntime {
+    const repo = createRepository(ctx);
+    const roles = createRoles(ctx, repo, logGroup);
+    const taskDefinition = createTaskDefinition(ctx, f, repo, logGroup, roles);
+    const service = createEcsService(ctx, taskDefinition, targetGroup, rule);
+    createAutoscaling(ctx, service, targetGroup);
+    const record = recordTaskDefinition(ctx, taskDefinition);
+    return {
+        kind: "fargate",
+        repositoryName: repo.name,
+        repositoryArn: repo.arn,
+        repositoryUrl: repo.repositoryUrl,
+        ecsServiceName: service.name,
+        ecsServiceArn: service.arn,
+        clusterName: pulumi.output(ctx.args.env.clusterName),
+        containerName: ctx.args.service.name,
+        taskFamily: ctx.name,
+        taskRoleArn: roles.task.arn,
+        executionRoleArn: roles.execution.arn,
+        taskDefinitionParameterName: record.name,
+        taskDefinitionParameterArn: record.arn,
+    };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Image repository
 // ---------------------------------------------------------------------------------------------
 
-function createRepository(ctx: Ctx): aws.ecr.Repository {
+function createRepository(ctx: ServiceCtx): aws.ecr.Repository {
     const { name, args, parent } = ctx;
-    const retain = args.retainImages ?? args.stage === "prod";
+    const retain = args.retainImages ?? args.keepData;
     const repo = new aws.ecr.Repository(
         `${name}-repo`,
         {
@@ -373,7 +337,7 @@ function tasksTrustPolicy(accountId: pulumi.Input<string>): pulumi.Output<string
     });
 }
 
-function createRoles(ctx: Ctx, repo: aws.ecr.Repository, logGroup: aws.cloudwatch.LogGroup): Roles {
+function createRoles(ctx: ServiceCtx, repo: aws.ecr.Repository, logGroup: aws.cloudwatch.LogGroup): Roles {
     const { name, args, parent } = ctx;
     const trust = tasksTrustPolicy(args.env.accountId);
 
@@ -427,7 +391,8 @@ function createRoles(ctx: Ctx, repo: aws.ecr.Repository, logGroup: aws.cloudwatc
 
 /** The container definition JSON (plain function of resolved values; tested through the plan). */
 export function containerDefinitions(p: {
-    service: ServiceSettings;
+    service: ServiceArgs;
+    runtime: Pick<FargateRuntimeArgs, "user" | "readOnlyRootFilesystem">;
     image: string;
     logGroupName: string;
     region: string;
@@ -445,8 +410,8 @@ export function containerDefinitions(p: {
             name: s.name,
             image: p.image,
             essential: true,
-            user: s.user,
-            readonlyRootFilesystem: s.readOnlyRootFilesystem,
+            user: p.runtime.user,
+            readonlyRootFilesystem: p.runtime.readOnlyRootFilesystem,
             privileged: false,
             portMappings: [{ containerPort: s.port, protocol: "tcp", name: `${s.name}-http`, appProtocol: "http" }],
             environment,
@@ -455,7 +420,7 @@ export function containerDefinitions(p: {
                 { name: "DB_PASSWORD", valueFrom: `${p.secretArn}:password::` },
             ],
             // A writable /tmp on task storage, so a read-only root filesystem stays usable.
-            mountPoints: s.readOnlyRootFilesystem ? [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }] : [],
+            mountPoints: p.runtime.readOnlyRootFilesystem ? [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }] : [],
             linuxParameters: { initProcessEnabled: true, capabilities: { drop: ["ALL"] } },
             stopTimeout: 30,
             logConfiguration: {
@@ -466,14 +431,14 @@ export function containerDefinitions(p: {
     ]);
 }
 
-function createTaskDefinition(ctx: Ctx, repo: aws.ecr.Repository, logGroup: aws.cloudwatch.LogGroup, roles: Roles): aws.ecs.TaskDefinition {
+function createTaskDefinition(ctx: ServiceCtx, f: FargateRuntimeArgs, repo: aws.ecr.Repository, logGroup: aws.cloudwatch.LogGroup, roles: Roles): aws.ecs.TaskDefinition {
     const { name, args, parent } = ctx;
     const s = args.service;
     const db = args.database;
     const definitions = pulumi
         .all([repo.repositoryUrl, logGroup.name, db.address, db.port, db.name, db.secretArn])
         .apply(([url, logGroupName, dbHost, dbPort, dbName, secretArn]) =>
-            containerDefinitions({ service: s, image: `${url}:${s.initialImageTag}`, logGroupName, region: args.env.region, dbHost, dbPort, dbName, secretArn }),
+            containerDefinitions({ service: s, runtime: f, image: `${url}:${f.initialImageTag}`, logGroupName, region: args.env.region, dbHost, dbPort, dbName, secretArn }),
         );
     return new aws.ecs.TaskDefinition(
         name,
@@ -481,13 +446,13 @@ function createTaskDefinition(ctx: Ctx, repo: aws.ecr.Repository, logGroup: aws.
             family: name,
             requiresCompatibilities: ["FARGATE"],
             networkMode: "awsvpc",
-            cpu: String(s.cpu),
-            memory: String(s.memory),
+            cpu: String(f.cpu),
+            memory: String(f.memory),
             runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: CPU_ARCHITECTURE },
             executionRoleArn: roles.execution.arn,
             taskRoleArn: roles.task.arn,
             containerDefinitions: definitions,
-            volumes: s.readOnlyRootFilesystem ? [{ name: "tmp" }] : [],
+            volumes: f.readOnlyRootFilesystem ? [{ name: "tmp" }] : [],
             tags: ctx.tags,
         },
         { parent },
@@ -500,7 +465,7 @@ function createTaskDefinition(ctx: Ctx, repo: aws.ecr.Repository, logGroup: aws.
  * pipeline's deploy step (scripts/deploy-service.sh) takes that revision, swaps in the release's
  * image and deploys it — so code owns the task definition and the pipeline only the image.
  */
-function recordTaskDefinition(ctx: Ctx, taskDefinition: aws.ecs.TaskDefinition): aws.ssm.Parameter {
+function recordTaskDefinition(ctx: ServiceCtx, taskDefinition: aws.ecs.TaskDefinition): aws.ssm.Parameter {
     return new aws.ssm.Parameter(
         `${ctx.name}-task-definition`,
         {
@@ -526,7 +491,7 @@ export function ruleActions(maintenance: boolean, targetGroupArn: pulumi.Input<s
     return [{ type: "forward", targetGroupArn }];
 }
 
-function createRouting(ctx: Ctx, targetType: "ip" | "instance"): { targetGroup: aws.lb.TargetGroup; rule: aws.lb.ListenerRule } {
+function createRouting(ctx: ServiceCtx, targetType: "ip" | "instance"): { targetGroup: aws.lb.TargetGroup; rule: aws.lb.ListenerRule } {
     const { name, args, parent } = ctx;
     const s = args.service;
     const targetGroup = new aws.lb.TargetGroup(
@@ -572,7 +537,7 @@ function createRouting(ctx: Ctx, targetType: "ip" | "instance"): { targetGroup: 
 // ECS service
 // ---------------------------------------------------------------------------------------------
 
-function createEcsService(ctx: Ctx, taskDefinition: aws.ecs.TaskDefinition, targetGroup: aws.lb.TargetGroup, rule: aws.lb.ListenerRule): aws.ecs.Service {
+function createEcsService(ctx: ServiceCtx, taskDefinition: aws.ecs.TaskDefinition, targetGroup: aws.lb.TargetGroup, rule: aws.lb.ListenerRule): aws.ecs.Service {
     const { name, args, parent } = ctx;
     const s = args.service;
     return new aws.ecs.Service(
@@ -611,7 +576,7 @@ function createEcsService(ctx: Ctx, taskDefinition: aws.ecs.TaskDefinition, targ
     );
 }
 
-function createAutoscaling(ctx: Ctx, service: aws.ecs.Service, targetGroup: aws.lb.TargetGroup): void {
+function createAutoscaling(ctx: ServiceCtx, service: aws.ecs.Service, targetGroup: aws.lb.TargetGroup): void {
     const { name, args, parent } = ctx;
     const s = args.service;
     const target = new aws.appautoscaling.Target(
@@ -651,18 +616,18 @@ function createAutoscaling(ctx: Ctx, service: aws.ecs.Service, targetGroup: aws.
 // Alarms
 // ---------------------------------------------------------------------------------------------
 
-function alarmCommon(ctx: Ctx) {
+function alarmCommon(ctx: ServiceCtx) {
     const topic = [ctx.args.env.alarmTopicArn];
     return { alarmActions: topic, okActions: topic, period: 60, evaluationPeriods: 5, datapointsToAlarm: 3, tags: ctx.tags };
 }
 
 /** The load balancer's view of the service, the same for both runtimes: 5xx, p95 latency, unhealthy targets. */
-function createLoadBalancerAlarms(ctx: Ctx, targetGroup: aws.lb.TargetGroup): void {
+function createLoadBalancerAlarms(ctx: ServiceCtx, targetGroup: aws.lb.TargetGroup): void {
     const { name, args, parent } = ctx;
     const s = args.service;
     const lbDimensions = { LoadBalancer: args.env.albArnSuffix, TargetGroup: targetGroup.arnSuffix };
     const common = alarmCommon(ctx);
-    const unit = s.runtime === "ec2" ? "instance" : "task";
+    const unit = args.runtime.kind === "ec2" ? "instance" : "task";
 
     new aws.cloudwatch.MetricAlarm(
         `${name}-5xx`,
@@ -726,7 +691,7 @@ interface CapacityMetric {
  * Fewer serving units than the service's minimum: running tasks (Fargate) or InService instances
  * (EC2). No data means nothing reports: that is the outage this alarm is for.
  */
-function createCapacityAlarm(ctx: Ctx, m: CapacityMetric): void {
+function createCapacityAlarm(ctx: ServiceCtx, m: CapacityMetric): void {
     const { name, args, parent } = ctx;
     const s = args.service;
     new aws.cloudwatch.MetricAlarm(
@@ -747,129 +712,25 @@ function createCapacityAlarm(ctx: Ctx, m: CapacityMetric): void {
 }
 
 /** Fargate: fewer running tasks than the minimum (Container Insights). */
-function createRunningTasksAlarm(ctx: Ctx, service: aws.ecs.Service): void {
+function createRunningTasksAlarm(ctx: ServiceCtx, ecsServiceName: pulumi.Output<string>): void {
     createCapacityAlarm(ctx, {
         suffix: "running-tasks",
         what: "running tasks",
         namespace: "ECS/ContainerInsights",
         metricName: "RunningTaskCount",
-        dimensions: { ClusterName: ctx.args.env.clusterName, ServiceName: service.name },
+        dimensions: { ClusterName: ctx.args.env.clusterName, ServiceName: ecsServiceName },
     });
 }
 
 /** EC2: fewer InService instances than the minimum (the group publishes GroupInServiceInstances). */
-function createInServiceAlarm(ctx: Ctx, group: aws.autoscaling.Group): void {
+function createInServiceAlarm(ctx: ServiceCtx, autoScalingGroupName: pulumi.Output<string>): void {
     createCapacityAlarm(ctx, {
         suffix: "in-service-instances",
         what: "InService instances",
         namespace: "AWS/AutoScaling",
         metricName: "GroupInServiceInstances",
-        dimensions: { AutoScalingGroupName: group.name },
+        dimensions: { AutoScalingGroupName: autoScalingGroupName },
     });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Dashboard
-// ---------------------------------------------------------------------------------------------
-
-export interface StageDashboardArgs {
-    /** The stage the dashboard shows. @default none (required) */
-    readonly stage: Stage;
-    /** The stage's environment (region, load balancer, cluster). @default none (required) */
-    readonly env: EnvironmentRefs;
-    /** The services to graph, one row each (either runtime). @default none (required) */
-    readonly services: readonly AppService<ServiceRuntime>[];
-    /** Tags (CloudWatch dashboards take none; kept for a uniform signature). @default none (required) */
-    readonly tags: Tags;
-    /** Dashboard name, unique in the account. @default `<project>-<stack>` */
-    readonly dashboardName?: string;
-}
-
-type Widget = Record<string, unknown>;
-
-/** What runs the service, for its compute graphs: an ECS service or an Auto Scaling group. */
-export type ComputeDimensions =
-    | { clusterName: pulumi.Input<string>; ecsServiceName: pulumi.Input<string> }
-    | { autoScalingGroupName: pulumi.Input<string> };
-
-/**
- * One row of graphs for a service: requests, 5xx, p95 latency (the same for both runtimes), then
- * CPU/memory and running tasks (Fargate) or CPU and InService instances (EC2).
- */
-export function serviceWidgets(
-    p: {
-        service: string;
-        region: string;
-        row: number;
-        albArnSuffix: pulumi.Input<string>;
-        targetGroupArnSuffix: pulumi.Input<string>;
-    } & ComputeDimensions,
-): Widget[] {
-    const lb = ["LoadBalancer", p.albArnSuffix, "TargetGroup", p.targetGroupArnSuffix];
-    const top = p.row * 9;
-    const graph = (x: number, y: number, width: number, height: number, title: string, metrics: unknown[][], stat: string): Widget => ({
-        type: "metric",
-        x,
-        y,
-        width,
-        height,
-        properties: { title: `${p.service}: ${title}`, region: p.region, view: "timeSeries", stat, period: 60, metrics },
-    });
-    return [
-        graph(0, top, 6, 6, "requests", [["AWS/ApplicationELB", "RequestCount", ...lb]], "Sum"),
-        graph(6, top, 6, 6, "5xx", [["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ...lb]], "Sum"),
-        graph(12, top, 6, 6, "p95 latency (s)", [["AWS/ApplicationELB", "TargetResponseTime", ...lb]], "p95"),
-        ...computeWidgets(p, graph, top),
-    ];
-}
-
-function computeWidgets(
-    p: ComputeDimensions,
-    graph: (x: number, y: number, width: number, height: number, title: string, metrics: unknown[][], stat: string) => Widget,
-    top: number,
-): Widget[] {
-    if ("autoScalingGroupName" in p) {
-        const asg = ["AutoScalingGroupName", p.autoScalingGroupName];
-        return [
-            graph(18, top, 6, 6, "CPU (%)", [["AWS/EC2", "CPUUtilization", ...asg]], "Average"),
-            graph(0, top + 6, 24, 3, "InService instances", [["AWS/AutoScaling", "GroupInServiceInstances", ...asg]], "Minimum"),
-        ];
-    }
-    const ecs = ["ClusterName", p.clusterName, "ServiceName", p.ecsServiceName];
-    return [
-        graph(18, top, 6, 6, "CPU / memory (%)", [["AWS/ECS", "CPUUtilization", ...ecs], ["AWS/ECS", "MemoryUtilization", ...ecs]], "Average"),
-        graph(0, top + 6, 24, 3, "running tasks", [["ECS/ContainerInsights", "RunningTaskCount", ...ecs]], "Minimum"),
-    ];
-}
-
-export class StageDashboard extends pulumi.ComponentResource {
-    readonly dashboardName: pulumi.Output<string>;
-    /** Console link to the dashboard. */
-    readonly dashboardUrl: pulumi.Output<string>;
-
-    constructor(name: string, args: StageDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("stageline:app:StageDashboard", name, {}, opts);
-        if (args.services.length === 0) {
-            throw new pulumi.ResourceError(`StageDashboard "${name}" has no services to show`, this);
-        }
-        const dashboardName = args.dashboardName ?? `${pulumi.getProject()}-${pulumi.getStack()}`;
-        const widgets = args.services.flatMap((svc, row) =>
-            serviceWidgets({
-                service: svc.serviceName,
-                region: args.env.region,
-                row,
-                albArnSuffix: svc.albArnSuffix,
-                targetGroupArnSuffix: svc.targetGroupArnSuffix,
-                ...(isEc2(svc) ? { autoScalingGroupName: svc.autoScalingGroupName } : { clusterName: svc.clusterName!, ecsServiceName: svc.ecsServiceName! }),
-            }),
-        );
-        const dashboard = new aws.cloudwatch.Dashboard(
-            `${name}-dashboard`,
-            { dashboardName, dashboardBody: pulumi.jsonStringify({ widgets }) },
-            { parent: this },
-        );
-        this.dashboardName = dashboard.dashboardName;
-        this.dashboardUrl = pulumi.interpolate`https://${args.env.region}.console.aws.amazon.com/cloudwatch/home?region=${args.env.region}#dashboards/dashboard/${dashboard.dashboardName}`;
-        this.registerOutputs({ dashboardName: this.dashboardName, dashboardUrl: this.dashboardUrl });
-    }
-}
+export type { AppServiceArgs, Ec2RuntimeArgs, FargateRuntimeArgs, ServiceArgs, ServiceRuntime, ServiceRuntimeArgs } from "./service";

@@ -2,7 +2,6 @@
  * Which resource options keep a stage's data when a deploy or a `pulumi destroy` would delete it.
  * One place, so every component guards production data the same way (see docs/prod-data.md).
  */
-import { Stage } from "../infra/settings";
 
 /** Options for resources that hold data (keys, audit logs, buckets, registries, backups). */
 export interface DataGuard {
@@ -12,22 +11,19 @@ export interface DataGuard {
     readonly retainOnDelete: boolean;
 }
 
-/** Stages whose data outlives any deploy. */
-export function holdsProductionData(stage: Stage): boolean {
-    return stage === "prod";
-}
-
-/** Data that must never be lost: `protect` and `retainOnDelete` in prod. */
-export function keepData(stage: Stage): DataGuard {
-    const keep = holdsProductionData(stage);
+/**
+ * Data that must never be lost: `protect` and `retainOnDelete` when `keep` (the stage holds
+ * production data; which stage does is the program's decision, infra/program.ts).
+ */
+export function keepData(keep: boolean): DataGuard {
     return { protect: keep, retainOnDelete: keep };
 }
 
 /**
- * Operational logs: kept (retainOnDelete) in prod so a destroy or a renamed service never deletes
+ * Operational logs: kept (retainOnDelete) where data is kept (prod) so a destroy or a renamed service never deletes
  * them, but not `protect`ed, so renaming a service can replace its log group without a manual
  * step. Their retention period bounds how long they stay either way.
  */
-export function keepLogs(stage: Stage): DataGuard {
-    return { protect: false, retainOnDelete: holdsProductionData(stage) };
+export function keepLogs(keep: boolean): DataGuard {
+    return { protect: false, retainOnDelete: keep };
 }

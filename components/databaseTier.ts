@@ -15,18 +15,91 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DatabaseEngine, DatabaseSettings, OwnedDatabaseSettings, SharedDatabaseSettings, Stage } from "../infra/settings";
-import { ContractInputs, ContractOutputs } from "../infra/stacks";
-import { cidrOverlaps, parseCidr } from "../infra/cidr";
+import type { Stage } from "../lib/stage";
+import { cidrOverlaps, parseCidr } from "../lib/cidr";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
-import { engineVersionProblem } from "../infra/engineVersionRules";
+import { DatabaseEngine, engineVersionProblem } from "../lib/engineVersionRules";
 import { finalSnapshotIdentifier } from "./finalSnapshot";
+
+/** What the shared mode reads of prod's database and network (the program reads it from prod's stack: infra/stacks.ts). */
+export interface ProdDatabase {
+    /** Prod's VPC id (the peering target). */
+    vpcId: string;
+    /** Prod's VPC CIDR (staging routes it through the peering). */
+    vpcCidr: string;
+    /** Route tables of prod's database (isolated) subnets: return routes to staging go here. */
+    databaseRouteTableIds: string[];
+    /** Route tables of prod's private (app) subnets. */
+    privateRouteTableIds: string[];
+    /** Database host name. */
+    dbAddress: string;
+    /** Database port. */
+    dbPort: number;
+    /** Database (schema) name. */
+    dbName: string;
+    /** Secrets Manager ARN of the RDS-managed master credentials. */
+    dbSecretArn: string;
+    /** KMS key of that secret: staging's tasks need kms:Decrypt on it to read the credentials. */
+    dbSecretKmsKeyArn: string;
+    /** Security group of prod's database: staging adds a rule admitting its app group. */
+    dbSecurityGroupId: string;
+    /** RDS instance identifier: the release pipeline snapshots it before a release. */
+    dbInstanceId: string;
+    /** RDS instance ARN (scopes the snapshot permission). */
+    dbInstanceArn: string;
+    /** Region of prod (peering is same-region). */
+    region: string;
+}
+/** `ProdDatabase` as the program passes it: each value an Input. */
+export type ProdDatabaseInputs = { readonly [K in keyof ProdDatabase]: pulumi.Input<ProdDatabase[K]> };
+/** `ProdDatabase` with each value an Output. */
+export type ProdDatabaseOutputs = { [K in keyof ProdDatabase]: pulumi.Output<ProdDatabase[K]> };
+
+export interface OwnedDatabaseArgs {
+    readonly mode: "owned";
+    readonly engine: DatabaseEngine;
+    /** The major version (`16`, `8.0`) with automatic minor upgrades, the full one (`16.4`) without. */
+    readonly engineVersion: string;
+    /** RDS applies minor engine upgrades in the maintenance window (infra/engineVersionRules.ts). */
+    readonly autoMinorVersionUpgrade: boolean;
+    readonly instanceClass: string;
+    readonly allocatedStorageGb: number;
+    readonly maxAllocatedStorageGb: number;
+    readonly multiAz: boolean;
+    readonly backupRetentionDays: number;
+    readonly deletionProtection: boolean;
+    readonly performanceInsights: boolean;
+    /** Enhanced monitoring interval in seconds; 0 turns it off. */
+    readonly monitoringIntervalSeconds: number;
+    readonly databaseName: string;
+    readonly masterUsername: string;
+    /** Reject connections without TLS (parameter group). */
+    readonly forceTls: boolean;
+    /** An AWS Backup plan for the database. */
+    readonly awsBackup: boolean;
+}
+
+export interface SharedDatabaseArgs {
+    readonly mode: "shared";
+    /** Fully qualified stack whose database this stage uses, e.g. `acme/stageline/prod`. */
+    readonly prodStack: string;
+    /**
+     * Prod's subnet AZs, in prod's order: one database route table each gets a return route.
+     * Known at plan time so each route is a named resource (`<stage>-prod-db-route-<az>`).
+     * @default the first three AZs of the region (prod's default layout)
+     */
+    readonly prodAvailabilityZones: readonly string[];
+    /** Prod database's engine (the contract does not carry it). @default "postgres" */
+    readonly prodEngine: DatabaseEngine;
+}
+
+export type DatabaseArgs = OwnedDatabaseArgs | SharedDatabaseArgs;
 
 export interface DatabaseTierArgs {
     /** The stage this database belongs to (names, messages). @default none (required) */
     readonly stage: Stage;
     /** Owned or shared, with the owned database's shape. @default none (required) */
-    readonly database: DatabaseSettings;
+    readonly database: DatabaseArgs;
     /** The stage's network, KMS key and alarm topic. @default none (required) */
     readonly env: EnvironmentRefs;
     /** Tags on every AWS resource. @default none (required) */
@@ -51,7 +124,7 @@ export interface DatabaseTierArgs {
      * never reads another stack itself.
      * @default none (required in shared mode)
      */
-    readonly prodDatabase?: ContractInputs;
+    readonly prodDatabase?: ProdDatabaseInputs;
 }
 
 /** The AWS managed policy that lets RDS publish enhanced monitoring metrics. */
@@ -121,8 +194,6 @@ export function validateDatabaseArgs(args: DatabaseTierArgs): string[] {
             const versionProblem = engineVersionProblem(d.engine, d.engineVersion, d.autoMinorVersionUpgrade);
             if (versionProblem) out.push(`database.engineVersion is "${d.engineVersion}"; allowed: ${versionProblem}`);
         }
-        if (args.stage === "prod" && !d.multiAz) out.push(`database.multiAz is false; allowed: true in prod (production's database is Multi-AZ)`);
-        if (args.stage === "staging") out.push(`database.mode is "owned"; allowed: "shared" in staging (staging uses production's database)`);
         if (d.maxAllocatedStorageGb < d.allocatedStorageGb) out.push(`database.maxAllocatedStorageGb is ${d.maxAllocatedStorageGb}; allowed: at least allocatedStorageGb (${d.allocatedStorageGb})`);
         if (d.backupRetentionDays < 7) out.push(`database.backupRetentionDays is ${d.backupRetentionDays}; allowed: 7 to 35`);
         const keep = args.awsBackupRetentionDays ?? 35;
@@ -220,7 +291,7 @@ export class DatabaseTier extends pulumi.ComponentResource {
 // Owned mode
 // ---------------------------------------------------------------------------------------------
 
-function ownedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTierArgs, d: OwnedDatabaseSettings) {
+function ownedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTierArgs, d: OwnedDatabaseArgs) {
     const { env, tags } = args;
     const port = enginePort(d.engine);
     const identifier = args.identifier ?? `${name}-db`;
@@ -362,7 +433,7 @@ function monitoringRoleFor(parent: pulumi.Resource, name: string, env: Environme
     return role;
 }
 
-function alarmsFor(parent: pulumi.Resource, name: string, args: DatabaseTierArgs, d: OwnedDatabaseSettings, instance: aws.rds.Instance): void {
+function alarmsFor(parent: pulumi.Resource, name: string, args: DatabaseTierArgs, d: OwnedDatabaseArgs, instance: aws.rds.Instance): void {
     const common = {
         namespace: "AWS/RDS",
         dimensions: { DBInstanceIdentifier: instance.identifier },
@@ -466,10 +537,10 @@ function backupPlanFor(parent: pulumi.Resource, name: string, args: DatabaseTier
 // Shared mode
 // ---------------------------------------------------------------------------------------------
 
-function sharedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTierArgs, d: SharedDatabaseSettings) {
+function sharedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTierArgs, d: SharedDatabaseArgs) {
     const { env, tags } = args;
     // Read by the program (infra/stacks.ts); validateDatabaseArgs refused a shared tier without it.
-    const prod = Object.fromEntries(Object.entries(args.prodDatabase as ContractInputs).map(([k, v]) => [k, pulumi.output(v)])) as ContractOutputs;
+    const prod = Object.fromEntries(Object.entries(args.prodDatabase as ProdDatabaseInputs).map(([k, v]) => [k, pulumi.output(v)])) as ProdDatabaseOutputs;
 
     // Prod's values are known once its stack output is read (a preview included): a mismatch stops
     // the run with every problem listed, before the peering or a route is created.

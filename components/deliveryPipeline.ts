@@ -13,7 +13,7 @@
  * runs one instance refresh per EC2 service next to the ECS deploys; prod's Promote copies
  * staging's approved AMI into prod's own AMI.
  *
- * Which stages exist is decided by `PipelineSettings` (trigger, approval, snapshotBeforeDeploy,
+ * Which stages exist is decided by `PipelineArgs` (trigger, approval, snapshotBeforeDeploy,
  * signOff) and the services' runtimes, not by the stage's name. The buildspecs are real files
  * under `buildspecs/`.
  */
@@ -21,29 +21,66 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { PipelineSettings, ServiceRuntime, Stage } from "../infra/settings";
-import { AppService, isEc2, isFargate } from "./appService";
+import type { Stage } from "../lib/stage";
+import { AppService, Ec2Service, FargateService, isEc2, isFargate } from "./appService";
 import { SecureBucket } from "./secureBucket";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import * as iam from "./pipeline/iam";
 import { HandoffLocation, publishStatements, sourceStatements, publisherRepositoryArns, publisherKeyStatements } from "./pipeline/handoff";
 import { keepLogs } from "./dataGuard";
-import { createPipelineTools, gateEnvironment, gateStatement, loadTestProjectSpec, SIGN_OFF_LOAD_TEST } from "./pipeline/loadTest";
+import { LoadTestArgs, createPipelineTools, gateEnvironment, gateStatement, loadTestProjectSpec, SIGN_OFF_LOAD_TEST } from "./pipeline/loadTest";
 import { inlineScripts } from "./pipeline/scripts";
 import * as deploy from "./pipeline/deploy";
 import { pruneSnapshotStatement } from "./pipeline/snapshots";
 import { smokeTestGroup } from "./pipeline/smokeTest";
+
+export type PipelineTrigger = "push" | "tag" | "promote";
+
+export interface PipelineArgs {
+    readonly enabled: boolean;
+    /** ARN of the CodeConnections (CodeStar) connection authorised for GitHub. */
+    readonly connectionArn?: string;
+    /** The application repository, `owner/name`. */
+    readonly repository: string;
+    /** The branch this stage deploys from (dev → dev, test → qa, staging → main). */
+    readonly branch: string;
+    /** `push`: every push to the branch; `tag`: release tags only; `promote`: prod, no build. */
+    readonly trigger: PipelineTrigger;
+    /** Git tag glob for `tag` triggers, e.g. `release-*`. */
+    readonly tagPattern: string;
+    /** EventBridge schedule expression that starts the pipeline, or none. */
+    readonly schedule?: string;
+    /** A manual approval before deploy. */
+    readonly approval: boolean;
+    /** E-mail addresses notified for approvals. */
+    readonly approverEmails: readonly string[];
+    /** A database snapshot (and uploads backup) before deploy. */
+    readonly snapshotBeforeDeploy: boolean;
+    /** A sign-off approval after the smoke test; rejecting it rolls the stage back. */
+    readonly signOff: boolean;
+    readonly buildComputeType: string;
+    readonly buildTimeoutMinutes: number;
+    readonly logRetentionDays: number;
+    readonly artifactRetentionDays: number;
+    /**
+     * Pre-release snapshots kept: after each snapshot, the pipeline deletes its own older ones
+     * (name prefix `<stage>-pre-release-` and tag purpose=pre-release), never others. @default 10
+     */
+    readonly snapshotsToKeep: number;
+    /** The load test after deploy and smoke test, before sign-off (staging; docs/pipeline.md "Load test"). */
+    readonly loadTest: LoadTestArgs;
+}
 
 
 export interface DeliveryPipelineArgs {
     /** The stage this pipeline deploys. @default none (required) */
     readonly stage: Stage;
     /** The stage's validated pipeline settings (trigger, branch, approvals, backups...). @default none (required) */
-    readonly pipeline: PipelineSettings;
+    readonly pipeline: PipelineArgs;
     /** The stage's environment: KMS key, alarm topic, VPC (for the smoke test), account, region. @default none (required) */
     readonly env: EnvironmentRefs;
     /** The services the pipeline builds (or promotes) and deploys, either runtime; at least one. @default none (required) */
-    readonly services: readonly AppService<ServiceRuntime>[];
+    readonly services: readonly AppService[];
     /** The database snapshotted before deploy when `snapshotBeforeDeploy` (staging: prod's). @default none (required) */
     readonly database: DatabaseConnection;
     /** The stage's uploads bucket name, backed up before deploy. @default undefined (no uploads) */
@@ -52,6 +89,13 @@ export interface DeliveryPipelineArgs {
     readonly uploadsBucketArn?: pulumi.Output<string>;
     /** Tags on every resource. @default none (required) */
     readonly tags: Tags;
+    /**
+     * The stage holds data that outlives any deploy (the program passes true for prod): the
+     * artifact and tools buckets and the logs are retained (components/dataGuard.ts).
+     */
+    readonly keepData: boolean;
+    /** Retain the bucket of uploads copied before each release when the stack goes (the program: where the uploads bucket is retained). @default none (required) */
+    readonly keepUploads: boolean;
     /** `promote` trigger: the hand-off location this stage owns and promotes from (its S3 source). @default none (required for `promote`) */
     readonly promoteFrom?: HandoffLocation;
     /** Where the signed-off release is written for promotion (staging: prod's hand-off, read by the program). @default undefined (publishes nothing) */
@@ -107,8 +151,8 @@ interface Ctx {
     readonly name: string;
     readonly args: DeliveryPipelineArgs;
     /** The container (Fargate) services and the EC2 services of `args.services`. */
-    readonly containers: readonly AppService<"fargate">[];
-    readonly instances: readonly AppService<"ec2">[];
+    readonly containers: readonly FargateService[];
+    readonly instances: readonly Ec2Service[];
     readonly parent: pulumi.Resource;
     readonly tags: Tags;
     readonly artifacts: SecureBucket;
@@ -148,7 +192,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
                 kmsKeyArn: args.env.kmsKeyArn,
                 versioned: true,
                 expireAfterDays: p.artifactRetentionDays,
-                retainOnDelete: args.stage === "prod",
+                retainOnDelete: args.keepData,
                 tags,
             },
             { parent: this },
@@ -157,7 +201,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
             `${name}-pipeline-builds`,
             { retentionInDays: p.logRetentionDays, kmsKeyId: args.env.kmsKeyArn, tags },
             // Build logs record what was released; a destroy keeps them in prod.
-            { parent: this, ...keepLogs(args.stage) },
+            { parent: this, ...keepLogs(args.keepData) },
         );
         const containers = args.services.filter(isFargate);
         const instances = args.services.filter(isEc2);
@@ -365,7 +409,7 @@ function backupSteps(ctx: Ctx, input: string): { snapshot: BuildStep; uploads?: 
             kmsKeyArn: env.kmsKeyArn,
             versioned: true,
             expireAfterDays: Math.max(ctx.args.pipeline.artifactRetentionDays, 30),
-            retainOnDelete: stage === "prod" || stage === "staging",
+            retainOnDelete: ctx.args.keepUploads,
             tags: ctx.tags,
         },
         { parent: ctx.parent },
@@ -390,7 +434,7 @@ function snapshotStage(ctx: Ctx, input: string): StageDef {
 /** LoadTest: the stage's thresholds against each service's health URL and the repository's scenarios. */
 function loadTestAction(ctx: Ctx, runOrder: number): Action {
     const { env, pipeline: p, stage, services } = ctx.args;
-    const tools = createPipelineTools(ctx.name, { stage, kmsKeyArn: env.kmsKeyArn, loadTest: true, gate: false, tags: ctx.tags }, ctx.parent);
+    const tools = createPipelineTools(ctx.name, { stage, keepData: ctx.args.keepData, kmsKeyArn: env.kmsKeyArn, loadTest: true, gate: false, tags: ctx.tags }, ctx.parent);
     const targets = services.map((s) => ({ name: `health:${s.serviceName}`, url: s.healthCheckUrl }));
     const spec = loadTestProjectSpec({ settings: p.loadTest, tools, artifactBucket: ctx.artifacts.bucket, connectionArn: p.connectionArn as string, baseUrl: env.url, targets });
     return codeBuildAction(buildProject(ctx, spec), { name: "LoadTest", inputs: ["source"], outputs: ["loadtest"], runOrder, namespace: "LoadTest", env: { RELEASE_TAG: "#{Notes.RELEASE_TAG}" } });
@@ -450,44 +494,36 @@ function serviceDir(ctx: Ctx, service: string): string {
     return ctx.args.services.length > 1 ? `services/${service}` : ".";
 }
 
-/**
- * The Image Builder recipe of an EC2 service: `<AppService name>-recipe` (components/
- * imagePipeline.ts names it so); its images are `image/<recipe>/<version>/<build>`.
- */
-function recipeNameOf(svc: AppService<"ec2">): pulumi.Output<string> {
-    return svc.urn.apply((urn) => `${urn.split("::").pop()}-recipe`);
-}
-
 /** Package: every EC2 service's `release.tar.gz`, uploaded to its package bucket (after the tests). */
 function packageStep(ctx: Ctx): BuildStep {
     return buildProject(ctx, {
         key: "package",
         description: "pack each EC2 service's release.tar.gz and upload it to its package bucket",
         buildspecFile: "package.yml",
-        statements: [iam.packageUploadStatement(ctx.instances.map((s) => pulumi.interpolate`${s.packageBucketArn}/${s.packageKey}`)), ...sourceCloneStatements(ctx, ["source"])],
+        statements: [iam.packageUploadStatement(ctx.instances.map((s) => pulumi.interpolate`${s.runtime.packageBucketArn}/${s.runtime.packageKey}`)), ...sourceCloneStatements(ctx, ["source"])],
         environment: {
             PACKAGES: pulumi.jsonStringify(
-                ctx.instances.map((s) => ({ name: s.serviceName, bucket: s.packageBucketName, key: s.packageKey, dir: serviceDir(ctx, s.serviceName) })),
+                ctx.instances.map((s) => ({ name: s.serviceName, bucket: s.runtime.packageBucketName, key: s.runtime.packageKey, dir: serviceDir(ctx, s.serviceName) })),
             ),
         },
     });
 }
 
 /** Bake: run the service's image pipeline, wait for AVAILABLE, confirm and pin the AMI parameter. */
-function bakeStep(ctx: Ctx, svc: AppService<"ec2">): BuildStep {
+function bakeStep(ctx: Ctx, svc: Ec2Service): BuildStep {
     const { env } = ctx.args;
     return buildProject(ctx, {
         key: `bake-${svc.serviceName}`,
         description: `bake ${svc.serviceName}'s AMI with its Image Builder pipeline`,
         buildspecFile: "bake-image.yml",
         statements: [
-            ...iam.imageBuildStatements(svc.imagePipelineArn, iam.imageArnPattern(env.region, env.accountId, recipeNameOf(svc))),
-            ...iam.amiParameterStatements([svc.amiParameterArn]),
+            ...iam.imageBuildStatements(svc.runtime.imagePipelineArn, iam.imageArnPattern(env.region, env.accountId, svc.runtime.imageRecipeName)),
+            ...iam.amiParameterStatements([svc.runtime.amiParameterArn]),
         ],
         environment: {
             SERVICE: svc.serviceName,
-            IMAGE_PIPELINE_ARN: svc.imagePipelineArn,
-            AMI_PARAMETER: svc.amiParameterName,
+            IMAGE_PIPELINE_ARN: svc.runtime.imagePipelineArn,
+            AMI_PARAMETER: svc.runtime.amiParameterName,
             ARTIFACT_BUCKET: ctx.artifacts.bucket,
             BAKE_TIMEOUT_MINUTES: String(BAKE_TIMEOUT_MINUTES),
         },
@@ -525,11 +561,11 @@ function refreshActions(ctx: Ctx, input: string, runOrder: number): Action[] {
             key: `refresh-${svc.serviceName}`,
             description: `point ${svc.serviceName}'s AMI parameter at the release and refresh its instances`,
             buildspecFile: "instance-refresh.yml",
-            statements: [...iam.amiParameterStatements([svc.amiParameterArn]), ...iam.instanceRefreshStatements([svc.autoScalingGroupArn])],
+            statements: [...iam.amiParameterStatements([svc.runtime.amiParameterArn]), ...iam.instanceRefreshStatements([svc.runtime.autoScalingGroupArn])],
             environment: {
                 SERVICE: svc.serviceName,
-                AUTO_SCALING_GROUP: svc.autoScalingGroupName,
-                AMI_PARAMETER: svc.amiParameterName,
+                AUTO_SCALING_GROUP: svc.runtime.autoScalingGroupName,
+                AMI_PARAMETER: svc.runtime.amiParameterName,
                 REFRESH_TIMEOUT_MINUTES: String(REFRESH_TIMEOUT_MINUTES),
             },
             timeoutMinutes: REFRESH_TIMEOUT_MINUTES + 15,
@@ -546,7 +582,7 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publish
     const { pipeline: p, env } = ctx.args;
     const { containers, instances } = ctx;
     const connectionArn = p.connectionArn as string; // validated
-    const repos = containers.map((s) => s.repositoryArn);
+    const repos = containers.map((s) => s.runtime.repositoryArn);
 
     const source: StageDef = {
         name: STAGE_NAMES.source,
@@ -574,8 +610,8 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publish
     const serviceSpecs = pulumi.jsonStringify(
         containers.map((s) => ({
             name: s.serviceName,
-            repositoryUrl: s.repositoryUrl,
-            containerName: s.containerName,
+            repositoryUrl: s.runtime.repositoryUrl,
+            containerName: s.runtime.containerName,
             context: serviceDir(ctx, s.serviceName),
             dockerfile: `${serviceDir(ctx, s.serviceName)}/Dockerfile`.replace(/^\.\//, ""),
         })),
@@ -673,19 +709,19 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
         ],
     };
     // Prod promotes only a release whose load test passed (scripts/require-load-test.js, run by promote.yml).
-    const tools = createPipelineTools(ctx.name, { stage: ctx.args.stage, kmsKeyArn: env.kmsKeyArn, loadTest: false, gate: true, tags: ctx.tags }, ctx.parent);
+    const tools = createPipelineTools(ctx.name, { stage: ctx.args.stage, keepData: ctx.args.keepData, kmsKeyArn: env.kmsKeyArn, loadTest: false, gate: true, tags: ctx.tags }, ctx.parent);
     const promote = buildProject(ctx, {
         key: "promote",
         description: instances.length > 0 ? "copy the image digests and AMIs staging approved into prod's own" : "copy the image digests staging approved into prod's repositories",
         buildspecFile: "promote.yml",
         statements: [
-            ...(containers.length > 0 ? [iam.ecrLoginStatement(), iam.ecrPullStatement(sourceRepos), iam.ecrPushStatement(containers.map((s) => s.repositoryArn))] : []),
+            ...(containers.length > 0 ? [iam.ecrLoginStatement(), iam.ecrPullStatement(sourceRepos), iam.ecrPushStatement(containers.map((s) => s.runtime.repositoryArn))] : []),
             // Staging's AMIs are encrypted with staging's key (named by its alias), prod's copies with prod's.
             ...(instances.length > 0 ? [...iam.amiCopyStatements(env.region, env.accountId, env.kmsKeyArn, env.kmsKeyArn), ...publisherKeyStatements(env.region, env.accountId, release.publisherStage)] : []),
             gateStatement(tools),
         ],
         environment: {
-            TARGETS: pulumi.jsonStringify(containers.map((s) => ({ name: s.serviceName, repositoryUrl: s.repositoryUrl, containerName: s.containerName }))),
+            TARGETS: pulumi.jsonStringify(containers.map((s) => ({ name: s.serviceName, repositoryUrl: s.runtime.repositoryUrl, containerName: s.runtime.containerName }))),
             ECR_REGISTRY: pulumi.interpolate`${env.accountId}.dkr.ecr.${env.region}.amazonaws.com`,
             AMI_TARGETS: JSON.stringify(instances.map((s) => ({ name: s.serviceName }))),
             COPY_KMS_KEY_ARN: env.kmsKeyArn,

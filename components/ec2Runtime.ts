@@ -11,11 +11,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSettings } from "../infra/settings";
-import type { AppServiceArgs } from "./appService";
+import type { Ec2RuntimeArgs, ServiceArgs, ServiceCtx } from "./service";
 import { ImagePipeline } from "./imagePipeline";
 import { grantUploads } from "./uploadsAccess";
-import { Tags } from "./types";
 
 /** Metrics the group publishes (GroupInServiceInstances feeds the capacity alarm). */
 export const GROUP_METRICS: aws.types.enums.autoscaling.Metric[] = ["GroupInServiceInstances", "GroupDesiredCapacity", "GroupMinSize", "GroupMaxSize", "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances"];
@@ -23,24 +21,28 @@ export const GROUP_METRICS: aws.types.enums.autoscaling.Metric[] = ["GroupInServ
 /** Where the instance's user data writes the non-secret settings the application reads. */
 export const APP_ENV_FILE = "/etc/stageline/app.env";
 
-/** What the EC2 runtime gives AppService. */
+/** What the EC2 runtime gives the service: its Auto Scaling group, AMI parameter and image pipeline. */
 export interface Ec2Runtime {
-    readonly amiParameter: aws.ssm.Parameter;
-    readonly instanceRole: aws.iam.Role;
-    readonly launchTemplate: aws.ec2.LaunchTemplate;
-    readonly group: aws.autoscaling.Group;
-    readonly images: ImagePipeline;
-}
-
-interface RuntimeCtx {
-    name: string;
-    args: AppServiceArgs;
-    parent: pulumi.Resource;
-    tags: Tags;
+    readonly kind: "ec2";
+    /** The Auto Scaling group's name and ARN (what an instance refresh names). */
+    readonly autoScalingGroupName: pulumi.Output<string>;
+    readonly autoScalingGroupArn: pulumi.Output<string>;
+    readonly launchTemplateId: pulumi.Output<string>;
+    /** The SSM parameter with the AMI id instances launch from (written by the image pipeline). */
+    readonly amiParameterName: pulumi.Output<string>;
+    readonly amiParameterArn: pulumi.Output<string>;
+    /** The stage's image pipeline for this service, and where it reads the release package. */
+    readonly imagePipelineArn: pulumi.Output<string>;
+    /** The Image Builder recipe of the service's AMIs (scopes what its bake may read). */
+    readonly imageRecipeName: pulumi.Output<string>;
+    readonly packageBucketName: pulumi.Output<string>;
+    readonly packageBucketArn: pulumi.Output<string>;
+    readonly packageKey: string;
+    readonly instanceRoleArn: pulumi.Output<string>;
 }
 
 /** Problems specific to the EC2 runtime, as sentences. Pure: tested directly. */
-export function validateEc2Service(label: string, s: ServiceSettings): string[] {
+export function validateEc2Service(label: string, s: Ec2RuntimeArgs): string[] {
     const problems: string[] = [];
     if (s.initialAmiId === undefined) problems.push(`${label} runs on EC2 but has no initialAmiId for its first instances`);
     if (!s.amiParameterName.startsWith("/")) problems.push(`${label} has AMI parameter ${s.amiParameterName}; allowed: a path starting with /`);
@@ -53,7 +55,7 @@ export function validateEc2Service(label: string, s: ServiceSettings): string[] 
  * ARN, plain environment) to `APP_ENV_FILE` for the AMI's systemd unit; the application reads
  * the credentials itself from Secrets Manager with the instance role. Never a secret value.
  */
-export function userData(p: { service: ServiceSettings; dbHost: string; dbPort: number; dbName: string; secretArn: string; region: string }): string {
+export function userData(p: { service: ServiceArgs; dbHost: string; dbPort: number; dbName: string; secretArn: string; region: string }): string {
     const env = { ...p.service.environment, DB_HOST: p.dbHost, DB_PORT: String(p.dbPort), DB_NAME: p.dbName, DB_SECRET_ARN: p.secretArn, AWS_REGION: p.region, PORT: String(p.service.port) };
     const lines = Object.entries(env)
         .sort(([a], [b]) => a.localeCompare(b))
@@ -62,22 +64,34 @@ export function userData(p: { service: ServiceSettings; dbHost: string; dbPort: 
     return Buffer.from(script, "utf8").toString("base64");
 }
 
-export function createEc2Runtime(ctx: RuntimeCtx, targetGroup: aws.lb.TargetGroup, logGroup: aws.cloudwatch.LogGroup): Ec2Runtime {
-    const amiParameter = createAmiParameter(ctx);
+export function createEc2Runtime(ctx: ServiceCtx, ec2: Ec2RuntimeArgs, targetGroup: aws.lb.TargetGroup, logGroup: aws.cloudwatch.LogGroup): Ec2Runtime {
+    const amiParameter = createAmiParameter(ctx, ec2);
     const images = new ImagePipeline(
         ctx.name,
-        { stage: ctx.args.stage, service: ctx.args.service, env: ctx.args.env, amiParameterName: amiParameter.name, tags: ctx.args.tags },
+        { stage: ctx.args.stage, service: ctx.args.service, runtime: ec2, env: ctx.args.env, amiParameterName: amiParameter.name, tags: ctx.args.tags, keepData: ctx.args.keepData },
         { parent: ctx.parent },
     );
     const instanceRole = createInstanceRole(ctx, logGroup);
-    const launchTemplate = createLaunchTemplate(ctx, amiParameter, instanceRole);
+    const launchTemplate = createLaunchTemplate(ctx, ec2, amiParameter, instanceRole);
     const group = createGroup(ctx, launchTemplate, targetGroup);
     createGroupScaling(ctx, group, targetGroup);
-    return { amiParameter, instanceRole, launchTemplate, group, images };
+    return {
+        kind: "ec2",
+        autoScalingGroupName: group.name,
+        autoScalingGroupArn: group.arn,
+        launchTemplateId: launchTemplate.id,
+        amiParameterName: amiParameter.name,
+        amiParameterArn: amiParameter.arn,
+        imagePipelineArn: images.pipelineArn,
+        imageRecipeName: images.recipeName,
+        packageBucketName: images.packageBucketName,
+        packageBucketArn: images.packageBucketArn,
+        packageKey: images.packageKey,
+        instanceRoleArn: instanceRole.arn,
+    };
 }
 
-function createAmiParameter(ctx: RuntimeCtx): aws.ssm.Parameter {
-    const s = ctx.args.service;
+function createAmiParameter(ctx: ServiceCtx, s: Ec2RuntimeArgs): aws.ssm.Parameter {
     return new aws.ssm.Parameter(
         `${ctx.name}-ami-id`,
         {
@@ -94,7 +108,7 @@ function createAmiParameter(ctx: RuntimeCtx): aws.ssm.Parameter {
     );
 }
 
-function createInstanceRole(ctx: RuntimeCtx, logGroup: aws.cloudwatch.LogGroup): aws.iam.Role {
+function createInstanceRole(ctx: ServiceCtx, logGroup: aws.cloudwatch.LogGroup): aws.iam.Role {
     const { name, args, parent } = ctx;
     const role = new aws.iam.Role(
         `${name}-instance`,
@@ -138,7 +152,7 @@ function createInstanceRole(ctx: RuntimeCtx, logGroup: aws.cloudwatch.LogGroup):
     return role;
 }
 
-function createLaunchTemplate(ctx: RuntimeCtx, amiParameter: aws.ssm.Parameter, role: aws.iam.Role): aws.ec2.LaunchTemplate {
+function createLaunchTemplate(ctx: ServiceCtx, ec2: Ec2RuntimeArgs, amiParameter: aws.ssm.Parameter, role: aws.iam.Role): aws.ec2.LaunchTemplate {
     const { name, args, parent } = ctx;
     const s = args.service;
     const profile = new aws.iam.InstanceProfile(`${name}-instance`, { role: role.name, tags: ctx.tags }, { parent });
@@ -157,10 +171,10 @@ function createLaunchTemplate(ctx: RuntimeCtx, amiParameter: aws.ssm.Parameter, 
     return new aws.ec2.LaunchTemplate(
         `${name}-lt`,
         {
-            description: `${name}: instances from the AMI in ${s.amiParameterName}`,
+            description: `${name}: instances from the AMI in ${ec2.amiParameterName}`,
             // Resolved at every launch: the image pipeline's latest AMI, without a template change.
             imageId: pulumi.interpolate`resolve:ssm:${amiParameter.name}`,
-            instanceType: s.instanceType,
+            instanceType: ec2.instanceType,
             iamInstanceProfile: { arn: profile.arn },
             // IMDSv2 only, and not reachable from containers or forwarded hops.
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
@@ -168,7 +182,7 @@ function createLaunchTemplate(ctx: RuntimeCtx, amiParameter: aws.ssm.Parameter, 
             blockDeviceMappings: [
                 {
                     deviceName: "/dev/xvda",
-                    ebs: { volumeSize: s.rootVolumeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: args.env.kmsKeyArn, deleteOnTermination: "true" },
+                    ebs: { volumeSize: ec2.rootVolumeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: args.env.kmsKeyArn, deleteOnTermination: "true" },
                 },
             ],
             monitoring: { enabled: true },
@@ -186,7 +200,7 @@ function createLaunchTemplate(ctx: RuntimeCtx, amiParameter: aws.ssm.Parameter, 
     );
 }
 
-function createGroup(ctx: RuntimeCtx, launchTemplate: aws.ec2.LaunchTemplate, targetGroup: aws.lb.TargetGroup): aws.autoscaling.Group {
+function createGroup(ctx: ServiceCtx, launchTemplate: aws.ec2.LaunchTemplate, targetGroup: aws.lb.TargetGroup): aws.autoscaling.Group {
     const { name, args, parent } = ctx;
     const s = args.service;
     const warmup = args.healthCheckGracePeriodSeconds ?? 180;
@@ -230,7 +244,7 @@ function createGroup(ctx: RuntimeCtx, launchTemplate: aws.ec2.LaunchTemplate, ta
     );
 }
 
-function createGroupScaling(ctx: RuntimeCtx, group: aws.autoscaling.Group, targetGroup: aws.lb.TargetGroup): void {
+function createGroupScaling(ctx: ServiceCtx, group: aws.autoscaling.Group, targetGroup: aws.lb.TargetGroup): void {
     const { name, args, parent } = ctx;
     const s = args.service;
     const policy = (suffix: string, predefinedMetricType: string, targetValue: number, resourceLabel?: pulumi.Input<string>) =>

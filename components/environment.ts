@@ -12,11 +12,56 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AlertSettings, EdgeSettings, NetworkSettings, Stage } from "../infra/settings";
-import { parseCidr, subnetCidr, SubnetTier } from "../infra/cidr";
+import type { Stage } from "../lib/stage";
+import { parseCidr, subnetCidr, SubnetTier } from "../lib/cidr";
 import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
 import { keepData } from "./dataGuard";
+
+/** How NAT gateways are laid out. */
+export type NatLayout = "single" | "perAz";
+
+export interface NetworkArgs {
+    /** The VPC's IPv4 block, a /16 to /20. */
+    readonly cidr: string;
+    /** Availability Zones the stage's workloads (tasks, NAT) run in. */
+    readonly azCount: number;
+    /**
+     * AZs that get subnets: the first `max(azCount, 2)` letters of the region unless configured.
+     * Always at least two, since an ALB and an RDS subnet group need two AZs, even in dev.
+     */
+    readonly availabilityZones: readonly string[];
+    /** One NAT gateway per workload AZ (`perAz`) or one for the whole stage (`single`). */
+    readonly natGateways: NatLayout;
+    /** Days VPC flow logs are kept in CloudWatch. */
+    readonly flowLogRetentionDays: number;
+}
+
+export interface EdgeArgs {
+    /** Apex domain of the platform, e.g. `example.com`. */
+    readonly domain: string;
+    /** Route 53 public hosted zone id of `domain` (needed for TLS certificates and public records). */
+    readonly hostedZoneId?: string;
+    /** The stage's host name under `domain` (`test` → `test.example.com`). */
+    readonly recordName: string;
+    /** The full host name the stage serves, `recordName.domain`. */
+    readonly hostname: string;
+    /** Internet-facing load balancer (false: internal, reachable only inside the VPC). */
+    readonly public: boolean;
+    /** HTTPS listener with an ACM certificate and an HTTP → HTTPS redirect. */
+    readonly tls: boolean;
+    /** A WAFv2 web ACL with AWS managed rules on the load balancer. */
+    readonly waf: boolean;
+    /** Requests per 5 minutes from one IP before WAF blocks it. */
+    readonly wafRateLimit: number;
+    /** Days ALB access logs are kept in S3. */
+    readonly accessLogRetentionDays: number;
+}
+
+export interface AlertArgs {
+    /** E-mail subscribed to the stage's alarm topic, if any. */
+    readonly email?: string;
+}
 
 export interface EnvironmentArgs {
     /** The stage this environment belongs to. @default none (required) */
@@ -24,16 +69,21 @@ export interface EnvironmentArgs {
     /** AWS region (names the CloudWatch Logs service principal and the AZs). @default none (required) */
     readonly region: string;
     /** VPC block, AZs, NAT layout and flow log retention. @default none (required) */
-    readonly network: NetworkSettings;
+    readonly network: NetworkArgs;
     /** Host name, public or internal, TLS, WAF and access log retention of the load balancer. @default none (required) */
-    readonly edge: EdgeSettings;
+    readonly edge: EdgeArgs;
     /** Who is e-mailed by the stage's alarm topic. @default no subscription */
-    readonly alerts: AlertSettings;
+    readonly alerts: AlertArgs;
     /** Tags on every resource. @default none (required) */
     readonly tags: Tags;
     /**
+     * The stage holds data that outlives any deploy (the program passes true for prod): data
+     * resources are protected and retained, logs retained (components/dataGuard.ts).
+     */
+    readonly keepData: boolean;
+    /**
      * Deletion protection on the load balancer, and keep its access logs when the stack goes.
-     * @default true in prod, false elsewhere
+     * @default keepData
      */
     readonly protectData?: boolean;
 }
@@ -90,7 +140,7 @@ export function validateEnvironmentArgs(args: EnvironmentArgs): string[] {
 }
 
 /** The NAT layout: which AZs get a NAT gateway, and which NAT each AZ's private subnet uses. */
-export function natPlan(network: NetworkSettings): { natAzs: string[]; natFor: (az: string) => string } {
+export function natPlan(network: NetworkArgs): { natAzs: string[]; natFor: (az: string) => string } {
     const workloadAzs = network.availabilityZones.slice(0, network.azCount);
     const natAzs = network.natGateways === "perAz" ? workloadAzs : workloadAzs.slice(0, 1);
     return { natAzs, natFor: (az) => (natAzs.includes(az) ? az : natAzs[0]) };
@@ -231,7 +281,7 @@ function createStageKey(ctx: Ctx): aws.kms.Key {
             tags: ctx.tags(),
         },
         // Everything of the stage's data is encrypted with it: losing the key loses the data.
-        { parent: ctx.parent, ...keepData(args.stage) },
+        { parent: ctx.parent, ...keepData(args.keepData) },
     );
     new aws.kms.Alias(`${name}-key`, { name: `alias/stageline-${name}`, targetKeyId: key.keyId }, { parent: ctx.parent });
     return key;
@@ -364,7 +414,7 @@ function createFlowLogs(ctx: Ctx, vpc: aws.ec2.Vpc, key: aws.kms.Key): void {
         `${name}-flow-logs`,
         { retentionInDays: args.network.flowLogRetentionDays, kmsKeyId: key.arn, tags: ctx.tags() },
         // Flow logs are the network's audit trail.
-        { ...child, ...keepData(args.stage) },
+        { ...child, ...keepData(args.keepData) },
     );
     const role = new aws.iam.Role(
         `${name}-flow-logs`,
@@ -479,7 +529,7 @@ function createSecurityGroups(ctx: Ctx, vpc: aws.ec2.Vpc): { alb: aws.ec2.Securi
 
 function createLoadBalancer(ctx: Ctx, network: Network, group: aws.ec2.SecurityGroup): aws.lb.LoadBalancer {
     const { name, args } = ctx;
-    const protect = args.protectData ?? args.stage === "prod";
+    const protect = args.protectData ?? args.keepData;
     const logPrefix = "alb";
     const logs = new SecureBucket(
         `${name}-alb-logs`,

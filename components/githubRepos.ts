@@ -12,8 +12,55 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
-import { GitHubSettings, RepositorySettings, Stage } from "../infra/settings";
+import type { Stage } from "../lib/stage";
 import { Tags } from "./types";
+
+export type RepositoryKind = "software" | "image" | "infrastructure" | "devops" | "mobile";
+
+export interface RepositoryArgs {
+    readonly name: string;
+    readonly description: string;
+    readonly kind: RepositoryKind;
+    /** Whether the repository deploys through stage branches (dev/qa/main). */
+    readonly deploys: boolean;
+    readonly visibility: "private" | "internal" | "public";
+}
+
+export interface GitHubArgs {
+    /** Manage GitHub at all from this stack. */
+    readonly enabled: boolean;
+    /** The GitHub organisation. */
+    readonly owner: string;
+    /** Whether this stack owns org-wide objects (repositories, rulesets, labels, OIDC provider). */
+    readonly manageOrgResources: boolean;
+    /** The infrastructure repository (this one), holding the per-stage Environments. */
+    readonly infraRepository: string;
+    readonly repositories: readonly RepositoryArgs[];
+    /** Approving reviews a pull request needs. */
+    readonly requiredApprovals: number;
+    /** GitHub user logins who approve deployments of this stage. */
+    readonly reviewers: readonly string[];
+    /** Team slugs who approve deployments of this stage. */
+    readonly reviewerTeams: readonly string[];
+    /**
+     * Status checks required on the infrastructure repository's protected branches (dev, qa,
+     * main): the offline plan and the per-stack previews. Other repositories run other CI.
+     */
+    readonly requiredChecks: readonly string[];
+    /**
+     * The infrastructure repository's branch allowed to deploy this stage (the branch policy of
+     * its GitHub Environment): one of the managed branches `dev`, `qa`, `main`.
+     * Defaults: dev → dev, test → qa, staging → main, prod → main.
+     */
+    readonly deployBranch: string;
+    /** The organisation's GitHub plan: what its Environments can enforce in private repositories (infra/githubRules.ts). */
+    readonly plan?: "free" | "team" | "enterprise";
+    /**
+     * The GitHub App the org-owning stack's `pulumi up` authenticates as: the one bypass actor of
+     * the rulesets, so stageline can update the files it commits to protected branches.
+     */
+    readonly automationAppId?: number;
+}
 
 /** The branches created and protected in every repository that deploys. */
 export const STAGE_BRANCHES = ["dev", "qa", "main"] as const;
@@ -41,7 +88,7 @@ export interface GitHubReposArgs {
     /** The stage this stack is; names its GitHub Environment and scopes its deploy role. @default none (required) */
     readonly stage: Stage;
     /** Validated GitHub settings of the stage (owner, repositories, reviewers, branch). @default none (required) */
-    readonly github: GitHubSettings;
+    readonly github: GitHubArgs;
     /** AWS region of the stage (deploy role scoping, Actions variable `AWS_REGION`). @default none (required) */
     readonly region: string;
     /** AWS account id (the OIDC provider ARN in stacks that do not own it, policy ARNs). @default none (required) */
@@ -91,7 +138,10 @@ export class GitHubRepos extends pulumi.ComponentResource {
         const g = args.github;
         const workflow = fs.readFileSync(args.releaseWorkflowFile ?? RELEASE_WORKFLOW_TEMPLATE, "utf8");
 
-        const provider = new github.Provider(`${name}-github`, { owner: g.owner }, { parent: this });
+        // The GitHub provider comes from opts (`providers: [github]` or `provider`, e.g. a program
+        // that authenticates as its App); without one, the component makes one for the organisation.
+        // https://www.pulumi.com/docs/iac/concepts/resources/options/providers/
+        const provider = this.getProvider("github:index:Repository") ?? new github.Provider(`${name}-github`, { owner: g.owner }, { parent: this });
         const ctx: Ctx = { name, args, parent: this, gh: { parent: this, provider } };
 
         const org = g.manageOrgResources ? createOrgResources(ctx, workflow) : undefined;
@@ -129,10 +179,6 @@ export function validateGitHubArgs(args: GitHubReposArgs): string[] {
     }
     if (!g.repositories.some((r) => r.name === g.infraRepository)) out.push(`infraRepository "${g.infraRepository}" is not one of the repositories`);
     if (!(STAGE_BRANCHES as readonly string[]).includes(g.deployBranch)) out.push(`deployBranch "${g.deployBranch}" is not a managed branch (${STAGE_BRANCHES.join(", ")})`);
-    if (g.manageOrgResources && g.requiredApprovals < 1 && args.stage === "prod") out.push("requiredApprovals must be at least 1 when prod manages the repositories");
-    if ((args.stage === "staging" || args.stage === "prod") && g.reviewers.length + g.reviewerTeams.length === 0) {
-        out.push(`${args.stage} needs at least one deployment reviewer or reviewer team`);
-    }
     return out;
 }
 
@@ -169,7 +215,7 @@ function createOrgResources(ctx: Ctx, workflow: string): OrgResources {
     return { repositories, oidcProvider };
 }
 
-function createRepository(ctx: Ctx, r: RepositorySettings): github.Repository {
+function createRepository(ctx: Ctx, r: RepositoryArgs): github.Repository {
     return new github.Repository(
         `${ctx.name}-repo-${r.name}`,
         {
@@ -195,7 +241,7 @@ function createRepository(ctx: Ctx, r: RepositorySettings): github.Repository {
 }
 
 /** `main` as default; `dev` and `qa` from `main` where the repository deploys. */
-function createBranches(ctx: Ctx, r: RepositorySettings, repo: github.Repository, after: pulumi.Resource[]): pulumi.Resource[] {
+function createBranches(ctx: Ctx, r: RepositoryArgs, repo: github.Repository, after: pulumi.Resource[]): pulumi.Resource[] {
     const out: pulumi.Resource[] = [];
     if (r.deploys) {
         for (const b of STAGE_BRANCHES.filter((x) => x !== "main")) {
@@ -207,7 +253,7 @@ function createBranches(ctx: Ctx, r: RepositorySettings, repo: github.Repository
     return out;
 }
 
-function createLabels(ctx: Ctx, r: RepositorySettings, repo: github.Repository): pulumi.Resource[] {
+function createLabels(ctx: Ctx, r: RepositoryArgs, repo: github.Repository): pulumi.Resource[] {
     return WORK_LABELS.map(
         (l) =>
             new github.IssueLabel(
@@ -219,7 +265,7 @@ function createLabels(ctx: Ctx, r: RepositorySettings, repo: github.Repository):
 }
 
 /** Commits the label check to `main` before the ruleset that then protects it exists. */
-function commitReleaseGate(ctx: Ctx, r: RepositorySettings, repo: github.Repository, workflow: string): github.RepositoryFile {
+function commitReleaseGate(ctx: Ctx, r: RepositoryArgs, repo: github.Repository, workflow: string): github.RepositoryFile {
     return new github.RepositoryFile(
         `${ctx.name}-${r.name}-release-gate`,
         {
@@ -246,7 +292,7 @@ function commitReleaseGate(ctx: Ctx, r: RepositorySettings, repo: github.Reposit
  * https://docs.github.com/en/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/creating-rulesets-for-a-repository#granting-bypass-permissions-for-your-ruleset
  * (`bypassActors`, actorType "Integration" with the App id: https://www.pulumi.com/registry/packages/github/api-docs/repositoryruleset/)
  */
-function createRulesets(ctx: Ctx, r: RepositorySettings, repo: github.Repository, after: pulumi.Resource[]): void {
+function createRulesets(ctx: Ctx, r: RepositoryArgs, repo: github.Repository, after: pulumi.Resource[]): void {
     const g = ctx.args.github;
     const branches = r.deploys ? [...STAGE_BRANCHES] : ["main"];
     const checks = r.kind === "infrastructure" ? [...g.requiredChecks] : [];
@@ -298,7 +344,7 @@ function createRulesets(ctx: Ctx, r: RepositorySettings, repo: github.Repository
 }
 
 /** The rulesets' bypass list: the automation's App where stageline commits to `main` (software repositories), else none. */
-export function releaseGateBypass(g: Pick<GitHubSettings, "automationAppId">, r: Pick<RepositorySettings, "kind">): { actorId: number; actorType: string; bypassMode: string }[] | undefined {
+export function releaseGateBypass(g: Pick<GitHubArgs, "automationAppId">, r: Pick<RepositoryArgs, "kind">): { actorId: number; actorType: string; bypassMode: string }[] | undefined {
     if (r.kind !== "software" || g.automationAppId === undefined) return undefined;
     return [{ actorId: g.automationAppId, actorType: "Integration", bypassMode: "always" }];
 }

@@ -12,7 +12,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSettings, Stage } from "../infra/settings";
+import type { Stage } from "../lib/stage";
+import type { Ec2RuntimeArgs, ServiceArgs } from "./service";
 import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
 
@@ -29,15 +30,22 @@ export function installDir(service: string): string {
 export interface ImagePipelineArgs {
     /** The stage whose parameter the pipeline writes. @default none (required) */
     readonly stage: Stage;
-    /** The EC2 service's validated settings (instance type, root volume, parent image). @default none (required) */
-    readonly service: ServiceSettings;
+    /** The service the AMIs are for (its name and port). @default none (required) */
+    readonly service: ServiceArgs;
+    /** The service's EC2 runtime (instance type, root volume, parent image, AMI parameter). @default none (required) */
+    readonly runtime: Ec2RuntimeArgs;
     /** The stage's network (workload subnets), key and VPC. @default none (required) */
     readonly env: EnvironmentRefs;
     /** The SSM parameter the distribution writes the new AMI id into (the stack creates it). @default none (required) */
     readonly amiParameterName: pulumi.Input<string>;
     /** Tags on every resource and on the AMIs it builds. @default none (required) */
     readonly tags: Tags;
-    /** Protect and retain the package bucket (packages are release artifacts). @default stage === "prod" */
+    /**
+     * The stage holds data that outlives any deploy (the program passes true for prod): data
+     * resources are protected and retained, logs retained (components/dataGuard.ts).
+     */
+    readonly keepData: boolean;
+    /** Protect and retain the package bucket (packages are release artifacts). @default keepData */
     readonly retainPackages?: boolean;
     /** Days an overwritten package version is kept. @default 90 */
     readonly packageVersionDays?: number;
@@ -49,8 +57,8 @@ export interface ImagePipelineArgs {
 export function validateImagePipelineArgs(name: string, args: ImagePipelineArgs): string[] {
     const problems: string[] = [];
     if (args.env.workloadSubnetIds.length === 0) problems.push(`ImagePipeline "${name}" has no private subnet to build in`);
-    if (!args.service.parentImageParameter.startsWith("/aws/service/")) {
-        problems.push(`ImagePipeline "${name}" has parent image parameter ${args.service.parentImageParameter}; allowed: a public /aws/service/... parameter`);
+    if (!args.runtime.parentImageParameter.startsWith("/aws/service/")) {
+        problems.push(`ImagePipeline "${name}" has parent image parameter ${args.runtime.parentImageParameter}; allowed: a public /aws/service/... parameter`);
     }
     return problems;
 }
@@ -97,6 +105,8 @@ export function componentDocument(p: { service: string; bucket: string; key: str
 export class ImagePipeline extends pulumi.ComponentResource {
     readonly pipelineArn: pulumi.Output<string>;
     readonly recipeArn: pulumi.Output<string>;
+    /** The recipe's name: its images are `image/<recipeName>/<version>/<build>` (what a bake may read). */
+    readonly recipeName: pulumi.Output<string>;
     /** The bucket the delivery pipeline uploads release packages to, and the key it uses. */
     readonly packageBucketName: pulumi.Output<string>;
     readonly packageBucketArn: pulumi.Output<string>;
@@ -113,7 +123,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
         const s = args.service;
         const parent = this;
         const tags = { ...args.tags, service: s.name };
-        const retain = args.retainPackages ?? args.stage === "prod";
+        const retain = args.retainPackages ?? args.keepData;
 
         const packages = new SecureBucket(
             `${name}-packages`,
@@ -150,12 +160,12 @@ export class ImagePipeline extends pulumi.ComponentResource {
                 name: `${name}-recipe`,
                 version: "1.0.0",
                 description: `${s.name} on Amazon Linux 2023`,
-                parentImage: `ssm:${s.parentImageParameter}`,
+                parentImage: `ssm:${args.runtime.parentImageParameter}`,
                 components: [{ componentArn: component.arn }],
                 blockDeviceMappings: [
                     {
                         deviceName: "/dev/xvda",
-                        ebs: { volumeSize: s.rootVolumeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: args.env.kmsKeyArn, deleteOnTermination: "true" },
+                        ebs: { volumeSize: args.runtime.rootVolumeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: args.env.kmsKeyArn, deleteOnTermination: "true" },
                     },
                 ],
                 systemsManagerAgent: { uninstallAfterBuild: false },
@@ -213,7 +223,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
                 name: `${name}-infra`,
                 description: `Builds ${s.name} images in a private subnet`,
                 instanceProfileName: profile.name,
-                instanceTypes: [s.instanceType],
+                instanceTypes: [args.runtime.instanceType],
                 subnetId: args.env.workloadSubnetIds[0],
                 securityGroupIds: [buildSg.id],
                 instanceMetadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
@@ -228,7 +238,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
             `${name}-dist`,
             {
                 name: `${name}-dist`,
-                description: `Publishes ${s.name} AMIs to ${args.stage} through ${s.amiParameterName}`,
+                description: `Publishes ${s.name} AMIs to ${args.stage} through ${args.runtime.amiParameterName}`,
                 distributions: [
                     {
                         region: args.env.region,
@@ -265,6 +275,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
 
         this.pipelineArn = pipeline.arn;
         this.recipeArn = recipe.arn;
+        this.recipeName = recipe.name;
         this.packageBucketName = packages.bucket;
         this.packageBucketArn = packages.arn;
         this.packageKey = key;

@@ -44,7 +44,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Stage } from "../infra/settings";
+import type { Stage } from "../lib/stage";
 import { Tags } from "./types";
 
 /** One ECS service the state machine redeploys. */

@@ -22,9 +22,9 @@ import {
     StageSettings,
     EdgeSettings,
 } from "./settings";
-import { cidrOverlaps, parseCidr } from "./cidr";
+import { cidrOverlaps, parseCidr } from "../lib/cidr";
 import { loadTestProblems, loadTestShape, resolveLoadTest } from "./loadTestConfig";
-import { engineVersionProblem } from "./engineVersionRules";
+import { engineVersionProblem } from "../lib/engineVersionRules";
 import { hostnameProblems, serviceNameProblems } from "./nameRules";
 import { resolveProdStack } from "./stacks";
 import { githubRuleProblems, GITHUB_PLANS } from "./githubRules";

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { cidrOverlaps } from "./cidr";
+import { cidrOverlaps } from "../lib/cidr";
 import { loadSettings, NS, readStackFile, STAGE_DEFAULTS } from "./config";
 import type { ConfigProblem } from "./errors";
 import { stageOfStackName } from "./limits";

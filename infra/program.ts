@@ -4,11 +4,12 @@
  * shows is what a deploy creates.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceRuntime, StageSettings } from "./settings";
+import { ServiceSettings, StageSettings } from "./settings";
 import { contractOutputs, ContractInputs, readStacks, RELEASE_OBJECT_KEY } from "./stacks";
 import { Environment } from "../components/environment";
 import { DatabaseTier } from "../components/databaseTier";
-import { AppService, StageDashboard, isFargate } from "../components/appService";
+import { AppService, AppServiceArgs, isFargate } from "../components/appService";
+import { StageDashboard } from "../components/stageDashboard";
 import { RotationRestart } from "../components/rotationRestart";
 import { DeliveryPipeline } from "../components/deliveryPipeline";
 import { GitHubRepos } from "../components/githubRepos";
@@ -23,8 +24,34 @@ export function stageTags(s: StageSettings): Tags {
     return { ...s.tags, project: s.project, stage: s.stage, stack: s.stack, "managed-by": "pulumi" };
 }
 
+/** Stages whose data outlives any deploy: their components protect and retain data (components/dataGuard.ts). */
+export function holdsProductionData(s: Pick<StageSettings, "stage">): boolean {
+    return s.stage === "prod";
+}
+
+/** Stages whose user uploads (and the copies taken before each release) outlive the stack. */
+export function keepsUploads(s: Pick<StageSettings, "stage">): boolean {
+    return s.stage === "prod" || s.stage === "staging";
+}
+
+/**
+ * A service's flat stack-file settings as `AppService` takes them: what every runtime shares, and
+ * the runtime with only its own keys (the config has checked each runtime's keys).
+ */
+export function serviceArgsOf(svc: ServiceSettings): Pick<AppServiceArgs, "service" | "runtime"> {
+    const { runtime, cpu, memory, user, readOnlyRootFilesystem, initialImageTag, instanceType, amiParameterName, initialAmiId, rootVolumeGb, parentImageParameter, ...service } = svc;
+    return {
+        service,
+        runtime:
+            runtime === "ec2"
+                ? { kind: "ec2", instanceType, amiParameterName, initialAmiId, rootVolumeGb, parentImageParameter }
+                : { kind: "fargate", cpu, memory, user, readOnlyRootFilesystem, initialImageTag },
+    };
+}
+
 export function stageline(s: StageSettings): StageOutputs {
     const tags = stageTags(s);
+    const keepData = holdsProductionData(s);
     const name = s.stage;
     // Every StackReference of the stage (none in prod): infra/stacks.ts.
     const read = readStacks(s);
@@ -36,6 +63,7 @@ export function stageline(s: StageSettings): StageOutputs {
         edge: s.edge,
         alerts: s.alerts,
         tags,
+        keepData,
     });
 
     const db = new DatabaseTier(name, {
@@ -51,21 +79,22 @@ export function stageline(s: StageSettings): StageOutputs {
               purpose: "user uploads",
               kmsKeyArn: env.refs.kmsKeyArn,
               versioned: true,
-              retainOnDelete: s.stage === "prod" || s.stage === "staging",
+              retainOnDelete: keepsUploads(s),
               tags,
           })
         : undefined;
 
     const services = s.services.map(
         (svc) =>
-            new AppService<ServiceRuntime>(`${name}-${svc.name}`, {
+            new AppService(`${name}-${svc.name}`, {
                 stage: s.stage,
-                service: svc,
+                ...serviceArgsOf(svc),
                 env: env.refs,
                 database: db.connection,
                 uploadsBucketArn: uploads?.arn,
                 maintenance: s.maintenance,
                 tags,
+                keepData,
             }),
     );
 
@@ -81,7 +110,7 @@ export function stageline(s: StageSettings): StageOutputs {
             region: s.region,
             accountId: env.refs.accountId,
             clusterName: env.refs.clusterName,
-            services: containers.map((svc) => ({ name: svc.serviceName, ecsServiceName: svc.ecsServiceName! })),
+            services: containers.map((svc) => ({ name: svc.serviceName, ecsServiceName: svc.runtime.ecsServiceName })),
             tags,
         });
     }
@@ -103,6 +132,8 @@ export function stageline(s: StageSettings): StageOutputs {
               uploadsBucketName: uploads?.bucket,
               uploadsBucketArn: uploads?.arn,
               tags,
+              keepData,
+              keepUploads: keepsUploads(s),
               promoteFrom: handoff ? handoff.location : undefined,
               publishTo: read.releaseHandoff,
           })

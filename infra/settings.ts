@@ -4,92 +4,28 @@
  * read `pulumi.Config` themselves.
  */
 
-/** The four stages of the delivery platform. */
-export const STAGES = ["dev", "test", "staging", "prod"] as const;
-export type Stage = (typeof STAGES)[number];
+import type { Stage } from "../lib/stage";
+export { STAGES, Stage } from "../lib/stage";
+// The shapes each component accepts are declared by the component (components own their args);
+// the config produces values of them, under the settings names the config code uses.
+import type { NetworkArgs as NetworkSettings, EdgeArgs as EdgeSettings, AlertArgs as AlertSettings } from "../components/environment";
+import type { DatabaseArgs as DatabaseSettings } from "../components/databaseTier";
+import type { ServiceRuntime } from "../components/service";
+import type { PipelineArgs as PipelineSettings } from "../components/deliveryPipeline";
+import type { GitHubArgs as GitHubSettings } from "../components/githubRepos";
+export type { NatLayout, NetworkArgs as NetworkSettings, EdgeArgs as EdgeSettings, AlertArgs as AlertSettings } from "../components/environment";
+export type { OwnedDatabaseArgs as OwnedDatabaseSettings, SharedDatabaseArgs as SharedDatabaseSettings, DatabaseArgs as DatabaseSettings } from "../components/databaseTier";
+export type { ServiceRuntime } from "../components/service";
+export type { LoadTestArgs as LoadTestSettings } from "../components/pipeline/loadTest";
+export type { PipelineTrigger, PipelineArgs as PipelineSettings } from "../components/deliveryPipeline";
+export type { RepositoryKind, RepositoryArgs as RepositorySettings, GitHubArgs as GitHubSettings } from "../components/githubRepos";
 
-/** How NAT gateways are laid out. */
-export type NatLayout = "single" | "perAz";
+export type { DatabaseEngine } from "../lib/engineVersionRules";
 
-export interface NetworkSettings {
-    /** The VPC's IPv4 block, a /16 to /20. */
-    readonly cidr: string;
-    /** Availability Zones the stage's workloads (tasks, NAT) run in. */
-    readonly azCount: number;
-    /**
-     * AZs that get subnets: the first `max(azCount, 2)` letters of the region unless configured.
-     * Always at least two, since an ALB and an RDS subnet group need two AZs, even in dev.
-     */
-    readonly availabilityZones: readonly string[];
-    /** One NAT gateway per workload AZ (`perAz`) or one for the whole stage (`single`). */
-    readonly natGateways: NatLayout;
-    /** Days VPC flow logs are kept in CloudWatch. */
-    readonly flowLogRetentionDays: number;
-}
-
-export interface EdgeSettings {
-    /** Apex domain of the platform, e.g. `example.com`. */
-    readonly domain: string;
-    /** Route 53 public hosted zone id of `domain` (needed for TLS certificates and public records). */
-    readonly hostedZoneId?: string;
-    /** The stage's host name under `domain` (`test` → `test.example.com`). */
-    readonly recordName: string;
-    /** The full host name the stage serves, `recordName.domain`. */
-    readonly hostname: string;
-    /** Internet-facing load balancer (false: internal, reachable only inside the VPC). */
-    readonly public: boolean;
-    /** HTTPS listener with an ACM certificate and an HTTP → HTTPS redirect. */
-    readonly tls: boolean;
-    /** A WAFv2 web ACL with AWS managed rules on the load balancer. */
-    readonly waf: boolean;
-    /** Requests per 5 minutes from one IP before WAF blocks it. */
-    readonly wafRateLimit: number;
-    /** Days ALB access logs are kept in S3. */
-    readonly accessLogRetentionDays: number;
-}
-
-export type DatabaseEngine = "postgres" | "mysql";
-
-export interface OwnedDatabaseSettings {
-    readonly mode: "owned";
-    readonly engine: DatabaseEngine;
-    /** The major version (`16`, `8.0`) with automatic minor upgrades, the full one (`16.4`) without. */
-    readonly engineVersion: string;
-    /** RDS applies minor engine upgrades in the maintenance window (infra/engineVersionRules.ts). */
-    readonly autoMinorVersionUpgrade: boolean;
-    readonly instanceClass: string;
-    readonly allocatedStorageGb: number;
-    readonly maxAllocatedStorageGb: number;
-    readonly multiAz: boolean;
-    readonly backupRetentionDays: number;
-    readonly deletionProtection: boolean;
-    readonly performanceInsights: boolean;
-    /** Enhanced monitoring interval in seconds; 0 turns it off. */
-    readonly monitoringIntervalSeconds: number;
-    readonly databaseName: string;
-    readonly masterUsername: string;
-    /** Reject connections without TLS (parameter group). */
-    readonly forceTls: boolean;
-    /** An AWS Backup plan for the database. */
-    readonly awsBackup: boolean;
-}
-
-export interface SharedDatabaseSettings {
-    readonly mode: "shared";
-    /** Fully qualified stack whose database this stage uses, e.g. `acme/stageline/prod`. */
-    readonly prodStack: string;
-    /**
-     * Prod's subnet AZs, in prod's order: one database route table each gets a return route.
-     * Known at plan time so each route is a named resource (`<stage>-prod-db-route-<az>`).
-     * @default the first three AZs of the region (prod's default layout)
-     */
-    readonly prodAvailabilityZones: readonly string[];
-    /** Prod database's engine (the contract does not carry it). @default "postgres" */
-    readonly prodEngine: DatabaseEngine;
-}
-
-export type DatabaseSettings = OwnedDatabaseSettings | SharedDatabaseSettings;
-
+/**
+ * A service as the stack file states it (one flat map per service); infra/program.ts maps it onto
+ * `AppService`'s args: the common part and the runtime's own (components/service.ts).
+ */
 export interface ServiceSettings {
     /** Service name, unique in the stage; names its ECR repository, task family and rules. */
     readonly name: string;
@@ -143,116 +79,6 @@ export interface ServiceSettings {
     readonly rootVolumeGb: number;
     /** Public SSM parameter of the parent image the image recipe builds on (Amazon Linux 2023). */
     readonly parentImageParameter: string;
-}
-
-/** Where a service runs. */
-export type ServiceRuntime = "fargate" | "ec2";
-
-export type PipelineTrigger = "push" | "tag" | "promote";
-
-export interface PipelineSettings {
-    readonly enabled: boolean;
-    /** ARN of the CodeConnections (CodeStar) connection authorised for GitHub. */
-    readonly connectionArn?: string;
-    /** The application repository, `owner/name`. */
-    readonly repository: string;
-    /** The branch this stage deploys from (dev → dev, test → qa, staging → main). */
-    readonly branch: string;
-    /** `push`: every push to the branch; `tag`: release tags only; `promote`: prod, no build. */
-    readonly trigger: PipelineTrigger;
-    /** Git tag glob for `tag` triggers, e.g. `release-*`. */
-    readonly tagPattern: string;
-    /** EventBridge schedule expression that starts the pipeline, or none. */
-    readonly schedule?: string;
-    /** A manual approval before deploy. */
-    readonly approval: boolean;
-    /** E-mail addresses notified for approvals. */
-    readonly approverEmails: readonly string[];
-    /** A database snapshot (and uploads backup) before deploy. */
-    readonly snapshotBeforeDeploy: boolean;
-    /** A sign-off approval after the smoke test; rejecting it rolls the stage back. */
-    readonly signOff: boolean;
-    readonly buildComputeType: string;
-    readonly buildTimeoutMinutes: number;
-    readonly logRetentionDays: number;
-    readonly artifactRetentionDays: number;
-    /**
-     * Pre-release snapshots kept: after each snapshot, the pipeline deletes its own older ones
-     * (name prefix `<stage>-pre-release-` and tag purpose=pre-release), never others. @default 10
-     */
-    readonly snapshotsToKeep: number;
-    /** The load test after deploy and smoke test, before sign-off (staging; docs/pipeline.md "Load test"). */
-    readonly loadTest: LoadTestSettings;
-}
-
-/** Thresholds of the LoadTest step (scripts/loadtest.js); every target must meet each one. */
-export interface LoadTestSettings {
-    /** Run the step (it needs signOff: a breach rolls the stage back like a rejected sign-off). */
-    readonly enabled: boolean;
-    /** Seconds of load for the whole run, shared by the targets one after another. */
-    readonly durationSeconds: number;
-    /** Concurrent connections (at most ratePerSecond). */
-    readonly connections: number;
-    /** Requests per second over all connections; the run sends at most ratePerSecond × durationSeconds. */
-    readonly ratePerSecond: number;
-    /** Highest allowed 95th-percentile latency, milliseconds. */
-    readonly p95Ms: number;
-    /** Highest allowed 99th-percentile latency, milliseconds. */
-    readonly p99Ms: number;
-    /** Highest allowed share of failed requests (non-2xx, connection errors, timeouts), 0..1. */
-    readonly maxErrorRate: number;
-}
-
-export type RepositoryKind = "software" | "image" | "infrastructure" | "devops" | "mobile";
-
-export interface RepositorySettings {
-    readonly name: string;
-    readonly description: string;
-    readonly kind: RepositoryKind;
-    /** Whether the repository deploys through stage branches (dev/qa/main). */
-    readonly deploys: boolean;
-    readonly visibility: "private" | "internal" | "public";
-}
-
-export interface GitHubSettings {
-    /** Manage GitHub at all from this stack. */
-    readonly enabled: boolean;
-    /** The GitHub organisation. */
-    readonly owner: string;
-    /** Whether this stack owns org-wide objects (repositories, rulesets, labels, OIDC provider). */
-    readonly manageOrgResources: boolean;
-    /** The infrastructure repository (this one), holding the per-stage Environments. */
-    readonly infraRepository: string;
-    readonly repositories: readonly RepositorySettings[];
-    /** Approving reviews a pull request needs. */
-    readonly requiredApprovals: number;
-    /** GitHub user logins who approve deployments of this stage. */
-    readonly reviewers: readonly string[];
-    /** Team slugs who approve deployments of this stage. */
-    readonly reviewerTeams: readonly string[];
-    /**
-     * Status checks required on the infrastructure repository's protected branches (dev, qa,
-     * main): the offline plan and the per-stack previews. Other repositories run other CI.
-     */
-    readonly requiredChecks: readonly string[];
-    /**
-     * The infrastructure repository's branch allowed to deploy this stage (the branch policy of
-     * its GitHub Environment): one of the managed branches `dev`, `qa`, `main`.
-     * Defaults: dev → dev, test → qa, staging → main, prod → main.
-     */
-    readonly deployBranch: string;
-    /** The organisation's GitHub plan: what its Environments can enforce in private repositories (infra/githubRules.ts). */
-    readonly plan?: "free" | "team" | "enterprise";
-    /**
-     * The GitHub App the org-owning stack's `pulumi up` authenticates as: the one bypass actor of
-     * the rulesets, so stageline can update the files it commits to protected branches.
-     */
-    readonly automationAppId?: number;
-}
-
-export interface AlertSettings {
-    /** E-mail subscribed to the stage's alarm topic, if any. */
-    readonly email?: string;
 }
 
 export interface UploadsSettings {

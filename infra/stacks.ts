@@ -21,41 +21,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { StageSettings } from "./settings";
+import type { ProdDatabase, ProdDatabaseInputs, ProdDatabaseOutputs } from "../components/databaseTier";
 import { ConfigProblem, renderGiven } from "./errors";
 
 // ---------------------------------------------------------------------------------------------
 // The contracts
 // ---------------------------------------------------------------------------------------------
 
-/** Outputs prod exports for the stages that share its database (staging). */
-export interface ProdDatabaseContract {
-    /** Prod's VPC id (the peering target). */
-    vpcId: string;
-    /** Prod's VPC CIDR (staging routes it through the peering). */
-    vpcCidr: string;
-    /** Route tables of prod's database (isolated) subnets: return routes to staging go here. */
-    databaseRouteTableIds: string[];
-    /** Route tables of prod's private (app) subnets. */
-    privateRouteTableIds: string[];
-    /** Database host name. */
-    dbAddress: string;
-    /** Database port. */
-    dbPort: number;
-    /** Database (schema) name. */
-    dbName: string;
-    /** Secrets Manager ARN of the RDS-managed master credentials. */
-    dbSecretArn: string;
-    /** KMS key of that secret: staging's tasks need kms:Decrypt on it to read the credentials. */
-    dbSecretKmsKeyArn: string;
-    /** Security group of prod's database: staging adds a rule admitting its app group. */
-    dbSecurityGroupId: string;
-    /** RDS instance identifier: the release pipeline snapshots it before a release. */
-    dbInstanceId: string;
-    /** RDS instance ARN (scopes the snapshot permission). */
-    dbInstanceArn: string;
-    /** Region of prod (peering is same-region). */
-    region: string;
-}
+/** Outputs prod exports for the stages that share its database (staging): what `DatabaseTier`'s shared mode reads. */
+export type ProdDatabaseContract = ProdDatabase;
 
 /** The database contract's keys (top-level stack outputs), in one list, so exporter and reader cannot drift. */
 export const PROD_CONTRACT_KEYS = [
@@ -75,9 +49,9 @@ export const PROD_CONTRACT_KEYS = [
 ] as const satisfies readonly (keyof ProdDatabaseContract)[];
 
 /** The database contract as a reader gets it: each key an Output. */
-export type ContractOutputs = { [K in keyof ProdDatabaseContract]: pulumi.Output<ProdDatabaseContract[K]> };
+export type ContractOutputs = ProdDatabaseOutputs;
 /** The database contract as an exporter or a component takes it: each key an Input. */
-export type ContractInputs = { [K in keyof ProdDatabaseContract]: pulumi.Input<ProdDatabaseContract[K]> };
+export type ContractInputs = ProdDatabaseInputs;
 
 /** Stack output naming prod's release hand-off location. */
 export const RELEASE_HANDOFF_OUTPUT = "releaseHandoff";

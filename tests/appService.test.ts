@@ -11,6 +11,7 @@ import { ConfigError } from "../infra/errors";
 import { ServiceSettings, StageSettings } from "../infra/settings";
 import { AppServiceArgs, pathMatches, validateAppServiceArgs } from "../components/appService";
 import { EnvironmentRefs } from "../components/types";
+import { serviceArgsOf } from "../infra/program";
 import { findResource, ofType, planStack, PlannedResource, prodFixtureOutputs, ROOT, stackSettings, StackPlan, fixtureReferences } from "../tools/harness";
 
 const T = {
@@ -344,7 +345,7 @@ describe("AppService: argument validation (before any resource)", () => {
     const env = { workloadSubnetIds: [1, 2, 3] } as unknown as EnvironmentRefs;
     const service = stackSettings("prod").services[0];
     const args = (s: Partial<ServiceSettings>, more: Partial<AppServiceArgs> = {}): AppServiceArgs =>
-        ({ stage: "prod", service: { ...service, ...s }, env, maintenance: false, tags: {}, ...more }) as unknown as AppServiceArgs;
+        ({ stage: "prod", ...serviceArgsOf({ ...service, ...s }), env, maintenance: false, tags: {}, ...more }) as unknown as AppServiceArgs;
 
     it("accepts the prod service as configured", () => {
         assert.deepEqual(validateAppServiceArgs("prod-web", args({})), []);

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkCidrOverlaps, loadSettings, RawConfig, readStackFile, SECTION_SHAPES } from "../infra/config";
 import { ConfigError, renderGiven } from "../infra/errors";
-import { cidrOverlaps, formatCidr, parseCidr } from "../infra/cidr";
+import { cidrOverlaps, formatCidr, parseCidr } from "../lib/cidr";
 import { createMocks } from "../tools/mocks";
 import * as fs from "fs";
 import * as os from "os";

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { loadSettings, readStackFile, RawConfig } from "../infra/config";
 import { ConfigError } from "../infra/errors";
-import { engineVersionProblem, majorVersion } from "../infra/engineVersionRules";
+import { engineVersionProblem, majorVersion } from "../lib/engineVersionRules";
 import { finalSnapshotName } from "../components/finalSnapshot";
 import { validateDatabaseArgs, DatabaseTierArgs } from "../components/databaseTier";
 import { ofType, planStackFile, ROOT, StackPlan, stackSettings } from "../tools/harness";

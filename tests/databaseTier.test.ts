@@ -17,7 +17,7 @@ import {
     DatabaseTier,
 } from "../components/databaseTier";
 import { Environment } from "../components/environment";
-import { stageTags, StageOutputs } from "../infra/program";
+import { holdsProductionData, stageTags, StageOutputs } from "../infra/program";
 import { readStacks } from "../infra/stacks";
 import { SharedDatabaseSettings, StageSettings } from "../infra/settings";
 
@@ -28,7 +28,7 @@ const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 /** Variants run only the stage's Environment and DatabaseTier (the full program's plans are slow). */
 function databaseOnly(s: StageSettings): StageOutputs {
     const tags = stageTags(s);
-    const env = new Environment(s.stage, { stage: s.stage, region: s.region, network: s.network, edge: s.edge, alerts: s.alerts, tags });
+    const env = new Environment(s.stage, { stage: s.stage, region: s.region, network: s.network, edge: s.edge, alerts: s.alerts, keepData: holdsProductionData(s), tags });
     const db = new DatabaseTier(s.stage, { stage: s.stage, database: s.database, env: env.refs, tags, prodDatabase: readStacks(s).prodDatabase });
     return { databaseAddress: db.connection.address, databaseSecretArn: db.connection.secretArn };
 }
@@ -367,14 +367,12 @@ describe("DatabaseTier helpers", () => {
         assert.equal(estimatedMaxConnections("postgres", "db.weird.thing"), undefined);
     });
 
-    it("refuses a single-AZ prod database and an owned database in staging", () => {
+    it("leaves stage policy to the config: a single-AZ or staging-owned database is the config's to refuse (one rule, one place)", () => {
         const prod = stackSettings("prod");
         const env = {} as DatabaseTierArgs["env"];
         const single = { ...(prod.database as Extract<StageSettings["database"], { mode: "owned" }>), multiAz: false };
-        assert.deepEqual(validateDatabaseArgs({ stage: "prod", database: single, env, tags: {} }), [
-            "database.multiAz is false; allowed: true in prod (production's database is Multi-AZ)",
-        ]);
-        assert.match(validateDatabaseArgs({ stage: "staging", database: prod.database, env, tags: {} }).join(), /"shared" in staging/);
-        assert.deepEqual(validateDatabaseArgs({ stage: "prod", database: prod.database, env, tags: {} }), []);
+        // The component takes the stage only for names and messages: the same args pass under every stage.
+        for (const stage of ["prod", "staging"] as const) assert.deepEqual(validateDatabaseArgs({ stage, database: single, env, tags: {} }), [], stage);
+        // The config refuses both ("refuses a single-AZ prod database" in tests/config.test.ts), so no stack reaches the component with them.
     });
 });

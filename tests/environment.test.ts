@@ -5,9 +5,9 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { cidrOverlaps, parseCidr } from "../infra/cidr";
+import { cidrOverlaps, parseCidr } from "../lib/cidr";
 import { Stage, StageSettings } from "../infra/settings";
-import { stageTags } from "../infra/program";
+import { holdsProductionData, stageTags } from "../infra/program";
 import { Environment, EnvironmentArgs, TLS_POLICY, WAF_MANAGED_RULE_GROUPS, validateEnvironmentArgs } from "../components/environment";
 import { findResource, known, ofType, planStack, planStackFile, PlannedResource, stackSettings, StackPlan } from "../tools/harness";
 
@@ -394,7 +394,7 @@ describe("Environment: every stage planned from its stack file", function () {
 
 /** Runs only the Environment of a stage: the switches below concern it alone, and it is 3x faster. */
 const environmentOnly = (s: StageSettings) => {
-    const env = new Environment(s.stage, { stage: s.stage, region: s.region, network: s.network, edge: s.edge, alerts: s.alerts, tags: stageTags(s) });
+    const env = new Environment(s.stage, { stage: s.stage, region: s.region, network: s.network, edge: s.edge, alerts: s.alerts, keepData: holdsProductionData(s), tags: stageTags(s) });
     return { vpcId: env.refs.vpcId, listenerArn: env.refs.listenerArn };
 };
 
@@ -430,7 +430,7 @@ describe("Environment: switches are data, not stage names", () => {
 });
 
 describe("Environment: arguments are checked before anything is built", () => {
-    const argsOf = (s: StageSettings): EnvironmentArgs => ({ stage: s.stage, region: s.region, network: s.network, edge: s.edge, alerts: s.alerts, tags: {} });
+    const argsOf = (s: StageSettings): EnvironmentArgs => ({ stage: s.stage, region: s.region, network: s.network, edge: s.edge, alerts: s.alerts, keepData: holdsProductionData(s), tags: {} });
 
     it("GIVEN each stage's own settings THEN there is nothing to complain about", () => {
         for (const stage of STAGES) assert.deepEqual(validateEnvironmentArgs(argsOf(stackSettings(stage))), [], stage);

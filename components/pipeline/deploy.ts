@@ -10,7 +10,7 @@
  * environment, secrets, CPU/memory and roles changed in code would never reach the tasks.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AppService } from "../appService";
+import type { FargateService } from "../appService";
 import type { Statement } from "./iam";
 
 /** Buildspec file of the deploy step. */
@@ -20,14 +20,14 @@ export const DEPLOY_BUILDSPEC = "deploy-service.yml";
 export const DEPLOY_TIMEOUT_MINUTES = 30;
 
 /** What scripts/deploy-service.sh reads for each service (DEPLOY_TARGETS). */
-export function deployTargets(services: readonly AppService<"fargate">[]): pulumi.Output<string> {
+export function deployTargets(services: readonly FargateService[]): pulumi.Output<string> {
     return pulumi.jsonStringify(
         services.map((s) => ({
             name: s.serviceName,
-            cluster: s.clusterName,
-            service: s.ecsServiceName,
-            container: s.containerName,
-            parameter: s.taskDefinitionParameterName,
+            cluster: s.runtime.clusterName,
+            service: s.runtime.ecsServiceName,
+            container: s.runtime.containerName,
+            parameter: s.runtime.taskDefinitionParameterName,
         })),
     );
 }
@@ -37,13 +37,13 @@ export function deployTargets(services: readonly AppService<"fargate">[]): pulum
  * revision (with its tags), update and watch the services, pass their two roles to ECS tasks.
  */
 export function deployStatements(
-    services: readonly AppService<"fargate">[],
+    services: readonly FargateService[],
     region: pulumi.Input<string>,
     accountId: pulumi.Input<string>,
 ): Statement[] {
     return [
         // Only its services' records: https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-parameter-access.html
-        { Sid: "ReadCodeOwnedTaskDefinition", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: services.map((s) => s.taskDefinitionParameterArn) },
+        { Sid: "ReadCodeOwnedTaskDefinition", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: services.map((s) => s.runtime.taskDefinitionParameterArn) },
         // RegisterTaskDefinition / DescribeTaskDefinition accept no resource scoping: `*` is the only form
         // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
         { Sid: "RegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], Resource: "*" },
@@ -53,15 +53,15 @@ export function deployStatements(
             Sid: "TagRegisteredTaskDefinitions",
             Effect: "Allow",
             Action: ["ecs:TagResource"],
-            Resource: services.map((s) => pulumi.interpolate`arn:aws:ecs:${region}:${accountId}:task-definition/${s.taskFamily}:*`),
+            Resource: services.map((s) => pulumi.interpolate`arn:aws:ecs:${region}:${accountId}:task-definition/${s.runtime.taskFamily}:*`),
             Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
         },
-        { Sid: "UpdateStageServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: services.map((s) => s.ecsServiceArn) },
+        { Sid: "UpdateStageServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: services.map((s) => s.runtime.ecsServiceArn) },
         {
             Sid: "PassServiceRolesToEcsTasks",
             Effect: "Allow",
             Action: ["iam:PassRole"],
-            Resource: services.flatMap((s) => [s.taskRoleArn, s.executionRoleArn]),
+            Resource: services.flatMap((s) => [s.runtime.taskRoleArn, s.runtime.executionRoleArn]),
             Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
         },
     ];

@@ -18,10 +18,28 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { LoadTestSettings, Stage } from "../../infra/settings";
+import type { Stage } from "../../lib/stage";
 import { SecureBucket } from "../secureBucket";
 import { Tags } from "../types";
 import * as iam from "./iam";
+
+/** Thresholds of the LoadTest step (scripts/loadtest.js); every target must meet each one. */
+export interface LoadTestArgs {
+    /** Run the step (it needs signOff: a breach rolls the stage back like a rejected sign-off). */
+    readonly enabled: boolean;
+    /** Seconds of load for the whole run, shared by the targets one after another. */
+    readonly durationSeconds: number;
+    /** Concurrent connections (at most ratePerSecond). */
+    readonly connections: number;
+    /** Requests per second over all connections; the run sends at most ratePerSecond × durationSeconds. */
+    readonly ratePerSecond: number;
+    /** Highest allowed 95th-percentile latency, milliseconds. */
+    readonly p95Ms: number;
+    /** Highest allowed 99th-percentile latency, milliseconds. */
+    readonly p99Ms: number;
+    /** Highest allowed share of failed requests (non-2xx, connection errors, timeouts), 0..1. */
+    readonly maxErrorRate: number;
+}
 
 /** Repository root (the scripts the tools bucket carries live under scripts/). */
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -41,13 +59,15 @@ export const LOAD_TEST_TOOL_FILES: Readonly<Record<string, string>> = {
 export const LOAD_TEST_BUILDSPEC = "load-test.yml";
 
 /** Minutes before CodeBuild stops the step: npm ci, the run, the uploads, with room to spare. */
-export function loadTestTimeoutMinutes(t: Pick<LoadTestSettings, "durationSeconds">): number {
+export function loadTestTimeoutMinutes(t: Pick<LoadTestArgs, "durationSeconds">): number {
     return Math.ceil(t.durationSeconds / 60) + 15;
 }
 
 export interface PipelineToolsArgs {
     /** The stage (names the bucket's purpose). @default none (required) */
     readonly stage: Stage;
+    /** Retain the bucket when the stack goes (the stage keeps its data). @default none (required) */
+    readonly keepData: boolean;
     /** Stage KMS key that encrypts the bucket (the build roles can already use it). @default none (required) */
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Ship the load test (staging). @default none (required) */
@@ -68,7 +88,7 @@ export function createPipelineTools(name: string, args: PipelineToolsArgs, paren
     const bucket = new SecureBucket(
         `${name}-pipeline-tools`,
         // Prod's keeps the gate a destroy must not silently remove (docs/prod-data.md).
-        { purpose: `${args.stage} pipeline tools: scripts the CodeBuild steps download`, kmsKeyArn: args.kmsKeyArn, versioned: true, retainOnDelete: args.stage === "prod", tags: args.tags },
+        { purpose: `${args.stage} pipeline tools: scripts the CodeBuild steps download`, kmsKeyArn: args.kmsKeyArn, versioned: true, retainOnDelete: args.keepData, tags: args.tags },
         { parent },
     );
     const files: Record<string, string> = { ...(args.loadTest ? LOAD_TEST_TOOL_FILES : {}), ...(args.gate ? { "scripts/require-load-test.js": LOAD_TEST_GATE_KEY } : {}) };
@@ -111,7 +131,7 @@ export interface LoadTestProjectSpec {
  * one known address, which the WAF budget of infra/loadTestConfig.ts is sized for.
  */
 export function loadTestProjectSpec(o: {
-    settings: LoadTestSettings;
+    settings: LoadTestArgs;
     tools: PipelineTools;
     artifactBucket: pulumi.Input<string>;
     connectionArn: string;

@@ -18,7 +18,8 @@
  * https://github.com/atlassian-labs/data-center-terraform/pull/276 and
  * https://github.com/ministryofjustice/cloud-platform-environments/pull/8656).
  */
-import type { DatabaseEngine } from "./settings";
+/** The RDS engines stageline runs. */
+export type DatabaseEngine = "postgres" | "mysql";
 
 /** How many dot-separated parts a major version has: PostgreSQL ≥ 10 `16`, MySQL `8.0`. */
 export function majorParts(engine: DatabaseEngine): number {
