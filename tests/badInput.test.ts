@@ -8,6 +8,7 @@
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import { planNodeArgs } from "./fixtures/planCli";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -482,7 +483,7 @@ describe("bad input as an attacker would try it: every class refused once, namin
         for (const [config, key, absent] of cases) {
             const file = path.join(dir, "Pulumi.test.yaml");
             fs.writeFileSync(file, YAML.stringify({ config }));
-            const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "tools/plan.ts"), "--config", file, "--quiet"], { cwd: ROOT, encoding: "utf8", timeout: 60000 });
+            const r = spawnSync(process.execPath, [...planNodeArgs(), "--config", file, "--quiet"], { cwd: ROOT, encoding: "utf8", timeout: 60000 });
             const all = r.stdout + r.stderr;
             assert.equal(r.status, 2, all);
             assert.equal(all.split('Invalid configuration for stack "test" (2 problems)').length - 1, 1, all);

@@ -4,6 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
+import { planNodeArgs } from "./fixtures/planCli";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -22,12 +23,7 @@ const CIPHERTEXT = "PLANTEDCIPHERTEXT";
 
 /** Runs the CLI as CI does, in a child process. */
 function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan.ts", ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" },
-        timeout: 60_000,
-    });
+    const r = spawnSync(process.execPath, [...planNodeArgs(), ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
