@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { planStack, PlannedResource, ROOT, stackSettings, StackPlan } from "../tools/harness";
 import { deployOrder, orderProblems, readmeDeployOrder, readsOfStackFile, readsOfStackFiles } from "../tools/deployOrder";
 import { loadSettings, RawConfig, readStackFile } from "../infra/config";
-import { ConfigError } from "../infra/errors";
+import { configProblems } from "./fixtures/configProblems";
 import { stackReads } from "../infra/stacks";
 import { loadSources, planStacks } from "../tools/plan/stacks";
 import { stackReport } from "../tools/plan/report";
@@ -224,15 +224,7 @@ describe("who may read another stack", () => {
 
 describe("config: which stack a stack reads", () => {
     const raw = (stack: string): RawConfig => readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), stack).config;
-    const problems = (stack: string, config: RawConfig): string[] => {
-        try {
-            loadSettings(stack, config);
-        } catch (e) {
-            if (e instanceof ConfigError) return e.problems.map((p) => `${p.key} is ${p.given}; allowed: ${p.allowed}`);
-            throw e;
-        }
-        return [];
-    };
+    const problems = configProblems;
     const pipelineWith = (stack: string, extra: Record<string, unknown>) => ({ ...raw(stack), "stageline:pipeline": JSON.stringify({ ...JSON.parse(raw(stack)["stageline:pipeline"]), ...extra }) });
 
     it("GIVEN prod's stack file still carrying pipeline.promoteFromStack THEN it is refused, saying why and what to do", () => {

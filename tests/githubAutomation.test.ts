@@ -9,8 +9,8 @@
 import { strict as assert } from "node:assert";
 import * as path from "path";
 import { ofType, planStackFile, ROOT, stackSettings, StackPlan } from "../tools/harness";
-import { loadSettings, RawConfig, readStackFile } from "../infra/config";
-import { ConfigError } from "../infra/errors";
+import { RawConfig, readStackFile } from "../infra/config";
+import { configProblems } from "./fixtures/configProblems";
 import { RELEASE_WORKFLOW_PATH, validateGitHubArgs } from "../components/githubRepos";
 
 const RULESET = "github:index/repositoryRuleset:RepositoryRuleset";
@@ -23,15 +23,7 @@ const withGithub = (stack: string, change: Record<string, unknown>): RawConfig =
     for (const [k, v] of Object.entries(change)) if (v === undefined) delete g[k];
     return { ...c, "stageline:github": JSON.stringify(g) };
 };
-const problems = (stack: string, config: RawConfig): string[] => {
-    try {
-        loadSettings(stack, config);
-    } catch (e) {
-        if (e instanceof ConfigError) return e.problems.map((p) => `${p.key} is ${p.given}; allowed: ${p.allowed}`);
-        throw e;
-    }
-    return [];
-};
+const problems = configProblems;
 
 describe("GitHub automation and plan (finding 7)", () => {
     let prod: StackPlan;
