@@ -432,15 +432,16 @@ function snapshotStage(ctx: Ctx, input: string): StageDef {
 }
 
 /** LoadTest: the stage's thresholds against each service's health URL and the repository's scenarios. */
-function loadTestAction(ctx: Ctx, runOrder: number): Action {
+function loadTestAction(ctx: Ctx, runOrder: number, testers: aws.ec2.SecurityGroup): Action {
     const { env, pipeline: p, stage, services } = ctx.args;
     const tools = createPipelineTools(ctx.name, { stage, keepData: ctx.args.keepData, kmsKeyArn: env.kmsKeyArn, loadTest: true, gate: false, tags: ctx.tags }, ctx.parent);
     const targets = services.map((s) => ({ name: `health:${s.serviceName}`, url: s.healthCheckUrl }));
     const spec = loadTestProjectSpec({ settings: p.loadTest, tools, artifactBucket: ctx.artifacts.bucket, connectionArn: p.connectionArn as string, baseUrl: env.url, targets });
-    return codeBuildAction(buildProject(ctx, spec), { name: "LoadTest", inputs: ["source"], outputs: ["loadtest"], runOrder, namespace: "LoadTest", env: { RELEASE_TAG: "#{Notes.RELEASE_TAG}" } });
+    // The smoke test's group: the step needs the stage's URL and AWS APIs, never the database ports the app group opens.
+    return codeBuildAction(buildProject(ctx, { ...spec, securityGroupIds: [testers.id] }), { name: "LoadTest", inputs: ["source"], outputs: ["loadtest"], runOrder, namespace: "LoadTest", env: { RELEASE_TAG: "#{Notes.RELEASE_TAG}" } });
 }
 
-function smokeStep(ctx: Ctx): BuildStep {
+function smokeStep(ctx: Ctx, testers: aws.ec2.SecurityGroup): BuildStep {
     return buildProject(ctx, {
         key: "smoke-test",
         description: "call each service's health URL after deploy",
@@ -448,7 +449,7 @@ function smokeStep(ctx: Ctx): BuildStep {
         statements: [],
         environment: { SMOKE_URLS: ctx.args.services.map((s) => s.healthCheckUrl).join(" ") },
         inVpc: true,
-        securityGroupIds: [smokeTestGroup(ctx.name, ctx.args.env, ctx.tags, ctx.parent).id],
+        securityGroupIds: [testers.id],
     });
 }
 
@@ -469,11 +470,13 @@ function deployStages(
     const p = ctx.args.pipeline;
     const order = first.length > 0 ? 2 : 1;
     const deployActions = [...first, ...ecsDeployActions(ctx, imageInput, order), ...refreshActions(ctx, amiInput, order)];
-    const smoke = codeBuildAction(smokeStep(ctx), { name: "SmokeTest", inputs: [imageInput], runOrder: order + 1 });
+    // One group for the steps that call the stage's URL from inside the VPC (smoke test, load test).
+    const testers = smokeTestGroup(ctx.name, ctx.args.env, ctx.tags, ctx.parent);
+    const smoke = codeBuildAction(smokeStep(ctx, testers), { name: "SmokeTest", inputs: [imageInput], runOrder: order + 1 });
     const rollback = { result: "ROLLBACK" };
     if (p.signOff && approvalTopic) {
         // The load test (components/pipeline/loadTest.ts) between smoke test and sign-off: a breach rolls back too.
-        const loadTest = p.loadTest.enabled ? [loadTestAction(ctx, order + 2)] : [];
+        const loadTest = p.loadTest.enabled ? [loadTestAction(ctx, order + 2, testers)] : [];
         const text = loadTest.length > 0 ? pulumi.interpolate`${signOffText}${SIGN_OFF_LOAD_TEST}` : signOffText;
         const signOff = approvalAction("SignOff", approvalTopic, order + 2 + loadTest.length, text, ctx.args.env.url);
         return [{ name: STAGE_NAMES.deploy, actions: [...deployActions, smoke, ...loadTest, signOff], onFailure: rollback }];

@@ -285,6 +285,11 @@ describe("LoadTest in the delivery pipeline", function () {
         const project = projectOf(plans.staging, actionOf(plans.staging, "LoadTest") as Action);
         assert.equal((project.inputs.source as { buildspec: string }).buildspec, fs.readFileSync(path.join(ROOT, "buildspecs", "load-test.yml"), "utf8"));
         assert.ok(project.inputs.vpcConfig, "runs inside the VPC: one NAT address the WAF budget counts");
+        // The smoke test's group (the URL and AWS APIs), never the app tasks' (which opens the database ports).
+        const groups = (project.inputs.vpcConfig as { securityGroupIds: string[] }).securityGroupIds;
+        const group = (name: string) => String(ofType(plans.staging, "aws:ec2/securityGroup:SecurityGroup").find((g) => g.name === name)?.id);
+        assert.deepEqual(groups, [group("staging-smoke-test")]);
+        assert.ok(!groups.includes(group("staging-app")), "not the app group");
         const env = envOf(project);
         const { enabled: _, ...thresholds } = STAGE_DEFAULTS.staging.pipeline.loadTest;
         assert.deepEqual(JSON.parse(env.LOAD_TEST), thresholds);
