@@ -22,6 +22,7 @@ import { AppServiceArgs, FargateRuntimeArgs, ServiceArgs, ServiceCtx } from "./s
 import { EnvironmentRefs } from "./types";
 import { keepLogs } from "./dataGuard";
 import { grantUploads } from "./uploadsAccess";
+import { serviceTrustPolicy } from "./iam";
 
 /** CPU architecture of every task: CodeBuild's standard Linux images build x86_64 images. */
 export const CPU_ARCHITECTURE = "X86_64";
@@ -322,24 +323,10 @@ interface Roles {
     task: aws.iam.Role;
 }
 
-/** ECS tasks of this account only may assume the roles (confused-deputy guard). */
-function tasksTrustPolicy(accountId: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Service: "ecs-tasks.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-        ],
-    });
-}
-
 function createRoles(ctx: ServiceCtx, repo: aws.ecr.Repository, logGroup: aws.cloudwatch.LogGroup): Roles {
     const { name, args, parent } = ctx;
-    const trust = tasksTrustPolicy(args.env.accountId);
+    // ECS tasks of this account only may assume the roles (confused-deputy guard: components/iam.ts).
+    const trust = serviceTrustPolicy("ecs-tasks.amazonaws.com", { sourceAccount: args.env.accountId });
 
     const execution = new aws.iam.Role(
         `${name}-execution`,

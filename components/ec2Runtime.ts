@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Ec2RuntimeArgs, ServiceArgs, ServiceCtx } from "./service";
 import { ImagePipeline } from "./imagePipeline";
 import { grantUploads } from "./uploadsAccess";
+import { serviceTrustPolicy } from "./iam";
 
 /** Metrics the group publishes (GroupInServiceInstances feeds the capacity alarm). */
 export const GROUP_METRICS: aws.types.enums.autoscaling.Metric[] = ["GroupInServiceInstances", "GroupDesiredCapacity", "GroupMinSize", "GroupMaxSize", "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances"];
@@ -114,10 +115,7 @@ function createInstanceRole(ctx: ServiceCtx, logGroup: aws.cloudwatch.LogGroup):
         `${name}-instance`,
         {
             description: `${name} instances: Session Manager, its own logs and metrics, its database secret`,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com", { sourceAccount: args.env.accountId }),
             tags: ctx.tags,
         },
         { parent },

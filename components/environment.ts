@@ -17,6 +17,7 @@ import { parseCidr, subnetCidr, SubnetTier } from "../lib/cidr";
 import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
 import { keepData } from "./dataGuard";
+import { serviceTrustPolicy } from "./iam";
 
 /** How NAT gateways are laid out. */
 export type NatLayout = "single" | "perAz";
@@ -420,17 +421,7 @@ function createFlowLogs(ctx: Ctx, vpc: aws.ec2.Vpc, key: aws.kms.Key): void {
         `${name}-flow-logs`,
         {
             description: `VPC flow logs of ${name} write to their log group`,
-            assumeRolePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Effect: "Allow",
-                        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                        Action: "sts:AssumeRole",
-                        Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-                    },
-                ],
-            }),
+            assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", { sourceAccount: ctx.accountId }),
             tags: ctx.tags(),
         },
         child,
