@@ -17,6 +17,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Stage } from "../lib/stage";
+import { ALB_CONDITION_VALUES_PER_RULE } from "../lib/awsLimits";
 import { createEc2Runtime, Ec2Runtime, validateEc2Service } from "./ec2Runtime";
 import { AppServiceArgs, FargateRuntimeArgs, ServiceArgs, ServiceCtx } from "./service";
 import { EnvironmentRefs } from "./types";
@@ -33,8 +34,8 @@ export const RESERVED_ENVIRONMENT = ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USERNA
 /** The header the maintenance response carries, so monitors can tell it from an outage. */
 export const MAINTENANCE_HEADER_TEXT = "maintenance";
 
-/** ALB limit: condition values (path patterns + host headers) one rule may evaluate. */
-const MAX_RULE_CONDITION_VALUES = 5;
+/** ALB limit: condition values (path patterns + host headers) one rule may evaluate (lib/awsLimits.ts). */
+const MAX_RULE_CONDITION_VALUES = ALB_CONDITION_VALUES_PER_RULE.value;
 
 
 /** A problem with the args a user can fix, as a sentence. Pure: tested directly. */

@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Stage } from "../lib/stage";
 import { parseCidr, subnetCidr, SubnetTier } from "../lib/cidr";
+import { LOG_RETENTION_DAYS } from "../lib/awsLimits";
 import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
 import { keepData } from "./dataGuard";
@@ -95,9 +96,6 @@ export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /** AWS managed rule groups on every web ACL, in priority order. */
 export const WAF_MANAGED_RULE_GROUPS = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"] as const;
 
-/** Retention periods CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-
 /** Ports the database tier listens on (PostgreSQL, MySQL): the app group may reach them in the VPC. */
 export const DATABASE_PORTS = [5432, 3306] as const;
 
@@ -127,8 +125,8 @@ export function validateEnvironmentArgs(args: EnvironmentArgs): string[] {
         problems.push(`network.azCount ${n.azCount} must be from 1 to the ${azs.length} Availability Zones that have subnets`);
     }
     if (n.natGateways !== "single" && n.natGateways !== "perAz") problems.push(`network.natGateways ${JSON.stringify(n.natGateways)} must be "single" or "perAz"`);
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(n.flowLogRetentionDays)) {
-        problems.push(`network.flowLogRetentionDays ${n.flowLogRetentionDays} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
+    if (!LOG_RETENTION_DAYS.values.includes(n.flowLogRetentionDays)) {
+        problems.push(`network.flowLogRetentionDays ${n.flowLogRetentionDays} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.values.join(", ")}`);
     }
     if (!e.hostname || e.hostname.startsWith(".") || e.hostname.endsWith(".")) problems.push(`edge.hostname ${JSON.stringify(e.hostname)} is not a host name`);
     if (e.tls && e.hostedZoneId === undefined) problems.push("edge.tls needs edge.hostedZoneId: the certificate is validated by a DNS record in that public zone");

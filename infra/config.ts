@@ -399,26 +399,8 @@ export const DEFAULT_REPOSITORIES: readonly RepositorySettings[] = [
     { name: "android-production", description: "Android app, production", kind: "mobile", deploys: false, visibility: "private" },
 ];
 
-/** Fargate's allowed memory (MiB) for each CPU value. */
-export const FARGATE_MEMORY: Record<number, { min: number; max: number; step: number }> = {
-    256: { min: 512, max: 2048, step: 1024 }, // 512, 1024, 2048
-    512: { min: 1024, max: 4096, step: 1024 },
-    1024: { min: 2048, max: 8192, step: 1024 },
-    2048: { min: 4096, max: 16384, step: 1024 },
-    4096: { min: 8192, max: 30720, step: 1024 },
-};
-
-export function fargateMemoryAllowed(cpu: number, memory: number): boolean {
-    if (cpu === 256) return memory === 512 || memory === 1024 || memory === 2048;
-    const r = FARGATE_MEMORY[cpu];
-    return !!r && memory >= r.min && memory <= r.max && memory % r.step === 0;
-}
-
-function fargateMemoryText(cpu: number): string {
-    if (cpu === 256) return "512, 1024 or 2048 for 256 CPU units";
-    const r = FARGATE_MEMORY[cpu];
-    return r ? `${r.min} to ${r.max} in steps of ${r.step} for ${cpu} CPU units` : "a Fargate memory size";
-}
+export { FARGATE_MEMORY, fargateMemoryAllowed } from "../lib/awsLimits";
+import { fargateMemoryAllowed, fargateMemoryText } from "../lib/awsLimits";
 
 // ---------------------------------------------------------------------------------------------
 // Reading config
@@ -897,6 +879,11 @@ function resolve(stack: string, stage: Stage, region: string, c: Shapes, project
         if (stage === "prod" && sv.minCount < 2) {
             const what = sv.runtime === "ec2" ? "instances in an Auto Scaling group over at least two AZs" : "tasks, spread across AZs";
             problems.push({ key: k(`${label}.minCount`), given: String(sv.minCount), allowed: `2 or more in prod (at least two ${what})` });
+        }
+        if (stage !== "prod" && sv.minCount >= 2 && network.azCount < 2) {
+            // AppService refuses it too (two or more tasks need workload subnets in two AZs): said here, once, with the key.
+            const what = sv.runtime === "ec2" ? "instances" : "tasks";
+            problems.push({ key: k(`${label}.minCount`), given: String(sv.minCount), allowed: `1 while network.azCount is 1 (${sv.minCount} ${what} could not spread across AZs; raise network.azCount to 2 to run ${sv.minCount})` });
         }
         if (sv.runtime === "ec2" && sv.initialAmiId === undefined) {
             problems.push({ key: k(`${label}.initialAmiId`), given: "(missing)", allowed: "the AMI id the first instances launch from (an ec2 service needs one until its image pipeline has built an AMI), e.g. ami-0123456789abcdef0" });
