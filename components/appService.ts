@@ -21,7 +21,7 @@ import { ALB_CONDITION_VALUES_PER_RULE } from "../lib/awsLimits";
 import { createEc2Runtime, Ec2Runtime, validateEc2Service } from "./ec2Runtime";
 import { AppServiceArgs, FargateRuntimeArgs, ServiceArgs, ServiceCtx } from "./service";
 import { EnvironmentRefs } from "./types";
-import { keepLogs } from "./dataGuard";
+import { keepData, keepLogs } from "./dataGuard";
 import { grantUploads } from "./uploadsAccess";
 import { serviceTrustPolicy } from "./iam";
 
@@ -285,7 +285,7 @@ function createRepository(ctx: ServiceCtx): aws.ecr.Repository {
             forceDelete: !retain,
             tags: ctx.tags,
         },
-        { parent, protect: retain, retainOnDelete: retain },
+        { parent, ...keepData(retain) },
     );
     const keep = args.keepTaggedImages ?? 50;
     const untaggedDays = args.untaggedImageDays ?? 7;

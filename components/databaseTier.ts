@@ -21,6 +21,7 @@ import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import { DatabaseEngine, engineVersionProblem } from "../lib/engineVersionRules";
 import { finalSnapshotIdentifier } from "./finalSnapshot";
 import { serviceTrustPolicy } from "./iam";
+import { keepData as dataGuard } from "./dataGuard";
 
 /** What the shared mode reads of prod's database and network (the program reads it from prod's stack: infra/stacks.ts). */
 export interface ProdDatabase {
@@ -382,7 +383,7 @@ function ownedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTier
             enabledCloudwatchLogsExports: logExports(d.engine),
             tags: { ...tags, Name: identifier },
         },
-        { parent, protect: keepData, retainOnDelete: keepData },
+        { parent, ...dataGuard(keepData) },
     );
 
     alarmsFor(parent, name, args, d, instance);
@@ -484,7 +485,7 @@ function backupPlanFor(parent: pulumi.Resource, name: string, args: DatabaseTier
     const vault = new aws.backup.Vault(
         `${name}-db-backup`,
         { kmsKeyArn: env.kmsKeyArn, forceDestroy: false, tags },
-        { parent, protect: keepData, retainOnDelete: keepData },
+        { parent, ...dataGuard(keepData) },
     );
     const plan = new aws.backup.Plan(
         `${name}-db-backup`,

@@ -152,8 +152,13 @@ export class GitHubRepos extends pulumi.ComponentResource {
 
         const org = g.manageOrgResources ? createOrgResources(ctx, workflow) : undefined;
         // Not the owner: prod's provider and repository, so this stack cannot deploy before prod's (infra/stacks.ts).
-        const providerArn = org ? org.oidcProvider.arn : (args.org as NonNullable<GitHubReposArgs["org"]>).oidcProviderArn;
-        const infraRepo: pulumi.Input<string> = org?.repositories.get(g.infraRepository)?.name.apply((n) => n ?? g.infraRepository) ?? (args.org as NonNullable<GitHubReposArgs["org"]>).infraRepository;
+        const hangOn = org
+            ? { oidcProviderArn: org.oidcProvider.arn, infraRepository: org.repositories.get(g.infraRepository)?.name.apply((n) => n ?? g.infraRepository) ?? g.infraRepository }
+            : args.org;
+        // validateGitHubArgs has refused a stack that neither owns the organisation objects nor is given them.
+        if (hangOn === undefined) throw new pulumi.ResourceError(`GitHubRepos ${name}: org is missing`, this);
+        const providerArn = hangOn.oidcProviderArn;
+        const infraRepo = hangOn.infraRepository;
 
         const env = createStageEnvironment(ctx, infraRepo);
         const role = createDeployRole(ctx, providerArn);

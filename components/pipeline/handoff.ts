@@ -15,6 +15,7 @@ import * as aws from "@pulumi/aws";
 import { SecureBucket } from "../secureBucket";
 import { Tags } from "../types";
 import { Statement } from "./iam";
+import { keepData } from "../dataGuard";
 
 /** Where a release is handed over (the `ReleaseHandoff` contract of infra/stacks.ts, as Inputs). */
 export interface HandoffLocation {
@@ -63,7 +64,7 @@ export class ReleaseHandoff extends pulumi.ComponentResource {
                 tags,
             },
             // Every release prod can promote or roll back to is encrypted with it.
-            { parent: this, protect: true, retainOnDelete: true },
+            { parent: this, ...keepData(true) },
         );
         const bucket = new SecureBucket(
             `${name}-bucket`,
