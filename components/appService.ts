@@ -23,7 +23,7 @@ import { AppServiceArgs, FargateRuntimeArgs, ServiceArgs, ServiceCtx } from "./s
 import { EnvironmentRefs } from "./types";
 import { keepData, keepLogs } from "./dataGuard";
 import { grantUploads } from "./uploadsAccess";
-import { serviceTrustPolicy } from "./iam";
+import { serviceTrustPolicy, policyDocument } from "./iam";
 
 /** CPU architecture of every task: CodeBuild's standard Linux images build x86_64 images. */
 export const CPU_ARCHITECTURE = "X86_64";
@@ -338,28 +338,25 @@ function createRoles(ctx: ServiceCtx, repo: aws.ecr.Repository, logGroup: aws.cl
         `${name}-execution`,
         {
             role: execution.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    // The registry token has no resource-level form: "*" is AWS's only option.
-                    { Sid: "RegistryToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-                    {
-                        Sid: "PullOwnImages",
-                        Effect: "Allow",
-                        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-                        Resource: repo.arn,
-                    },
-                    { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-                    { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.database.secretArn },
-                    // The stage key (logs, images) and the database secret's key: prod's when staging shares it.
-                    {
-                        Sid: "DecryptWithStageAndSecretKeys",
-                        Effect: "Allow",
-                        Action: ["kms:Decrypt"],
-                        Resource: pulumi.all([args.env.kmsKeyArn, args.database.secretKmsKeyArn]).apply(([a, b]) => (a === b ? [a] : [a, b])),
-                    },
-                ],
-            }),
+            policy: policyDocument([
+                // The registry token has no resource-level form: "*" is AWS's only option.
+                { Sid: "RegistryToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+                {
+                    Sid: "PullOwnImages",
+                    Effect: "Allow",
+                    Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                    Resource: repo.arn,
+                },
+                { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+                { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.database.secretArn },
+                // The stage key (logs, images) and the database secret's key: prod's when staging shares it.
+                {
+                    Sid: "DecryptWithStageAndSecretKeys",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt"],
+                    Resource: pulumi.all([args.env.kmsKeyArn, args.database.secretKmsKeyArn]).apply(([a, b]) => (a === b ? [a] : [a, b])),
+                },
+            ]),
         },
         { parent },
     );

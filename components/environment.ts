@@ -18,7 +18,7 @@ import { LOG_RETENTION_DAYS } from "../lib/awsLimits";
 import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
 import { keepData } from "./dataGuard";
-import { serviceTrustPolicy } from "./iam";
+import { serviceTrustPolicy, policyDocument } from "./iam";
 
 /** How NAT gateways are laid out. */
 export type NatLayout = "single" | "perAz";
@@ -240,36 +240,33 @@ export class Environment extends pulumi.ComponentResource {
 /** The stage's customer-managed key: logs, topics, artifacts and the database encrypt with it. */
 function createStageKey(ctx: Ctx): aws.kms.Key {
     const { name, args } = ctx;
-    const policy = pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "AccountAdministers",
-                Effect: "Allow",
-                Principal: { AWS: pulumi.interpolate`arn:aws:iam::${ctx.accountId}:root` },
-                Action: "kms:*",
-                Resource: "*",
+    const policy = policyDocument([
+        {
+            Sid: "AccountAdministers",
+            Effect: "Allow",
+            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${ctx.accountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+        },
+        {
+            Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+            Effect: "Allow",
+            Principal: { Service: `logs.${args.region}.amazonaws.com` },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: {
+                ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${args.region}:${ctx.accountId}:log-group:*` },
             },
-            {
-                Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
-                Effect: "Allow",
-                Principal: { Service: `logs.${args.region}.amazonaws.com` },
-                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                Resource: "*",
-                Condition: {
-                    ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${args.region}:${ctx.accountId}:log-group:*` },
-                },
-            },
-            {
-                Sid: "AlarmsAndEventsPublishToEncryptedTopics",
-                Effect: "Allow",
-                Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "codestar-notifications.amazonaws.com"] },
-                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                Resource: "*",
-                Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-            },
-        ],
-    });
+        },
+        {
+            Sid: "AlarmsAndEventsPublishToEncryptedTopics",
+            Effect: "Allow",
+            Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "codestar-notifications.amazonaws.com"] },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+        },
+    ]);
     const key = new aws.kms.Key(
         `${name}-key`,
         {
@@ -294,27 +291,24 @@ function createAlarmTopic(ctx: Ctx, key: aws.kms.Key): aws.sns.Topic {
         `${name}-alarms`,
         {
             arn: topic.arn,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "ServicesOfThisAccountPublish",
-                        Effect: "Allow",
-                        Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "codestar-notifications.amazonaws.com"] },
-                        Action: "sns:Publish",
-                        Resource: topic.arn,
-                        Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-                    },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "sns:Publish",
-                        Resource: topic.arn,
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
-                ],
-            }),
+            policy: policyDocument([
+                {
+                    Sid: "ServicesOfThisAccountPublish",
+                    Effect: "Allow",
+                    Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "codestar-notifications.amazonaws.com"] },
+                    Action: "sns:Publish",
+                    Resource: topic.arn,
+                    Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+                },
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "sns:Publish",
+                    Resource: topic.arn,
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ]),
         },
         { parent: ctx.parent },
     );
@@ -428,17 +422,14 @@ function createFlowLogs(ctx: Ctx, vpc: aws.ec2.Vpc, key: aws.kms.Key): void {
         `${name}-flow-logs`,
         {
             role: role.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "WriteFlowLogs",
-                        Effect: "Allow",
-                        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                        Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
-                    },
-                ],
-            }),
+            policy: policyDocument([
+                {
+                    Sid: "WriteFlowLogs",
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+                },
+            ]),
         },
         child,
     );

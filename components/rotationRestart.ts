@@ -46,7 +46,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Stage } from "../lib/stage";
 import { Tags } from "./types";
-import { serviceTrustPolicy } from "./iam";
+import { policyDocument, serviceTrustPolicy } from "./iam";
 
 /** One ECS service the state machine redeploys. */
 export interface RestartedService {
@@ -155,12 +155,7 @@ export class RotationRestart extends pulumi.ComponentResource {
             `${name}-restart-sfn`,
             {
                 role: machineRole.name,
-                policy: serviceArns.apply((arns) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [{ Sid: "RedeployTheStageServices", Effect: "Allow", Action: ["ecs:UpdateService"], Resource: arns }],
-                    }),
-                ),
+                policy: policyDocument([{ Sid: "RedeployTheStageServices", Effect: "Allow", Action: ["ecs:UpdateService"], Resource: serviceArns }]),
             },
             { parent },
         );
@@ -182,9 +177,7 @@ export class RotationRestart extends pulumi.ComponentResource {
             `${name}-restart-events`,
             {
                 role: eventsRole.name,
-                policy: machine.arn.apply((arn) =>
-                    JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "StartTheRestart", Effect: "Allow", Action: ["states:StartExecution"], Resource: arn }] }),
-                ),
+                policy: policyDocument([{ Sid: "StartTheRestart", Effect: "Allow", Action: ["states:StartExecution"], Resource: machine.arn }]),
             },
             { parent },
         );

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Tags } from "./types";
 import { keepData } from "./dataGuard";
+import { policyDocument } from "./iam";
 
 export interface SecureBucketArgs {
     /** What the bucket holds, in words (its description tag). @default none (required) */
@@ -99,7 +100,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         ];
         new aws.s3.BucketPolicy(
             `${name}-policy`,
-            { bucket, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
+            { bucket, policy: policyDocument(statements) },
             child,
         );
 

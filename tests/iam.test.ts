@@ -54,6 +54,14 @@ describe("IAM vocabulary (components/iam.ts)", function () {
         });
     }
 
+    it("no component spells a policy document itself: one builder, policyDocument (the deploy role's catalogue keeps its typed documents)", () => {
+        const files = (dir: string): string[] =>
+            fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+        const own = [path.join("components", "iam.ts"), path.join("components", "deployRolePolicy.ts")];
+        const spelled = files("components").filter((f) => !own.includes(f) && /"2012-10-17"/.test(fs.readFileSync(path.join(ROOT, f), "utf8")));
+        assert.deepEqual(spelled, []);
+    });
+
     it("no component spells a service trust policy itself (components/iam.ts is the one place)", () => {
         const files = (dir: string): string[] =>
             fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
