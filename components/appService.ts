@@ -17,11 +17,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Stage } from "../lib/stage";
+import { ALB_CONDITION_VALUES_PER_RULE } from "../lib/awsLimits";
 import { createEc2Runtime, Ec2Runtime, validateEc2Service } from "./ec2Runtime";
 import { AppServiceArgs, FargateRuntimeArgs, ServiceArgs, ServiceCtx } from "./service";
 import { EnvironmentRefs } from "./types";
-import { keepLogs } from "./dataGuard";
+import { keepData, keepLogs } from "./dataGuard";
 import { grantUploads } from "./uploadsAccess";
+import { serviceTrustPolicy, policyDocument } from "./iam";
 
 /** CPU architecture of every task: CodeBuild's standard Linux images build x86_64 images. */
 export const CPU_ARCHITECTURE = "X86_64";
@@ -32,8 +34,8 @@ export const RESERVED_ENVIRONMENT = ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USERNA
 /** The header the maintenance response carries, so monitors can tell it from an outage. */
 export const MAINTENANCE_HEADER_TEXT = "maintenance";
 
-/** ALB limit: condition values (path patterns + host headers) one rule may evaluate. */
-const MAX_RULE_CONDITION_VALUES = 5;
+/** ALB limit: condition values (path patterns + host headers) one rule may evaluate (lib/awsLimits.ts). */
+const MAX_RULE_CONDITION_VALUES = ALB_CONDITION_VALUES_PER_RULE.value;
 
 
 /** A problem with the args a user can fix, as a sentence. Pure: tested directly. */
@@ -283,7 +285,7 @@ function createRepository(ctx: ServiceCtx): aws.ecr.Repository {
             forceDelete: !retain,
             tags: ctx.tags,
         },
-        { parent, protect: retain, retainOnDelete: retain },
+        { parent, ...keepData(retain) },
     );
     const keep = args.keepTaggedImages ?? 50;
     const untaggedDays = args.untaggedImageDays ?? 7;
@@ -322,24 +324,10 @@ interface Roles {
     task: aws.iam.Role;
 }
 
-/** ECS tasks of this account only may assume the roles (confused-deputy guard). */
-function tasksTrustPolicy(accountId: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Service: "ecs-tasks.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-        ],
-    });
-}
-
 function createRoles(ctx: ServiceCtx, repo: aws.ecr.Repository, logGroup: aws.cloudwatch.LogGroup): Roles {
     const { name, args, parent } = ctx;
-    const trust = tasksTrustPolicy(args.env.accountId);
+    // ECS tasks of this account only may assume the roles (confused-deputy guard: components/iam.ts).
+    const trust = serviceTrustPolicy("ecs-tasks.amazonaws.com", { sourceAccount: args.env.accountId });
 
     const execution = new aws.iam.Role(
         `${name}-execution`,
@@ -350,28 +338,25 @@ function createRoles(ctx: ServiceCtx, repo: aws.ecr.Repository, logGroup: aws.cl
         `${name}-execution`,
         {
             role: execution.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    // The registry token has no resource-level form: "*" is AWS's only option.
-                    { Sid: "RegistryToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-                    {
-                        Sid: "PullOwnImages",
-                        Effect: "Allow",
-                        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-                        Resource: repo.arn,
-                    },
-                    { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-                    { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.database.secretArn },
-                    // The stage key (logs, images) and the database secret's key: prod's when staging shares it.
-                    {
-                        Sid: "DecryptWithStageAndSecretKeys",
-                        Effect: "Allow",
-                        Action: ["kms:Decrypt"],
-                        Resource: pulumi.all([args.env.kmsKeyArn, args.database.secretKmsKeyArn]).apply(([a, b]) => (a === b ? [a] : [a, b])),
-                    },
-                ],
-            }),
+            policy: policyDocument([
+                // The registry token has no resource-level form: "*" is AWS's only option.
+                { Sid: "RegistryToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+                {
+                    Sid: "PullOwnImages",
+                    Effect: "Allow",
+                    Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                    Resource: repo.arn,
+                },
+                { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+                { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.database.secretArn },
+                // The stage key (logs, images) and the database secret's key: prod's when staging shares it.
+                {
+                    Sid: "DecryptWithStageAndSecretKeys",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt"],
+                    Resource: pulumi.all([args.env.kmsKeyArn, args.database.secretKmsKeyArn]).apply(([a, b]) => (a === b ? [a] : [a, b])),
+                },
+            ]),
         },
         { parent },
     );

@@ -20,6 +20,8 @@ import { cidrOverlaps, parseCidr } from "../lib/cidr";
 import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import { DatabaseEngine, engineVersionProblem } from "../lib/engineVersionRules";
 import { finalSnapshotIdentifier } from "./finalSnapshot";
+import { serviceTrustPolicy } from "./iam";
+import { keepData as dataGuard } from "./dataGuard";
 
 /** What the shared mode reads of prod's database and network (the program reads it from prod's stack: infra/stacks.ts). */
 export interface ProdDatabase {
@@ -381,7 +383,7 @@ function ownedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTier
             enabledCloudwatchLogsExports: logExports(d.engine),
             tags: { ...tags, Name: identifier },
         },
-        { parent, protect: keepData, retainOnDelete: keepData },
+        { parent, ...dataGuard(keepData) },
     );
 
     alarmsFor(parent, name, args, d, instance);
@@ -406,27 +408,11 @@ function ownedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTier
     return { instance, connection };
 }
 
-function assumeRolePolicy(service: string, accountId: pulumi.Output<string>): pulumi.Output<string> {
-    return accountId.apply((account) =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Effect: "Allow",
-                    Principal: { Service: service },
-                    Action: "sts:AssumeRole",
-                    // Only on behalf of this account (confused-deputy protection).
-                    Condition: { StringEquals: { "aws:SourceAccount": account } },
-                },
-            ],
-        }),
-    );
-}
 
 function monitoringRoleFor(parent: pulumi.Resource, name: string, env: EnvironmentRefs, tags: Tags): aws.iam.Role {
     const role = new aws.iam.Role(
         `${name}-db-monitoring`,
-        { description: `${name}: RDS enhanced monitoring publishes OS metrics`, assumeRolePolicy: assumeRolePolicy("monitoring.rds.amazonaws.com", env.accountId), tags },
+        { description: `${name}: RDS enhanced monitoring publishes OS metrics`, assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", { sourceAccount: env.accountId }), tags },
         { parent },
     );
     new aws.iam.RolePolicyAttachment(`${name}-db-monitoring`, { role: role.name, policyArn: RDS_MONITORING_POLICY_ARN }, { parent });
@@ -499,7 +485,7 @@ function backupPlanFor(parent: pulumi.Resource, name: string, args: DatabaseTier
     const vault = new aws.backup.Vault(
         `${name}-db-backup`,
         { kmsKeyArn: env.kmsKeyArn, forceDestroy: false, tags },
-        { parent, protect: keepData, retainOnDelete: keepData },
+        { parent, ...dataGuard(keepData) },
     );
     const plan = new aws.backup.Plan(
         `${name}-db-backup`,
@@ -522,7 +508,7 @@ function backupPlanFor(parent: pulumi.Resource, name: string, args: DatabaseTier
     );
     const role = new aws.iam.Role(
         `${name}-db-backup`,
-        { description: `${name}: AWS Backup backs up the database`, assumeRolePolicy: assumeRolePolicy("backup.amazonaws.com", env.accountId), tags },
+        { description: `${name}: AWS Backup backs up the database`, assumeRolePolicy: serviceTrustPolicy("backup.amazonaws.com", { sourceAccount: env.accountId }), tags },
         { parent },
     );
     const attachment = new aws.iam.RolePolicyAttachment(`${name}-db-backup`, { role: role.name, policyArn: BACKUP_SERVICE_POLICY_ARN }, { parent });

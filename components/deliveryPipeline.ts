@@ -33,6 +33,7 @@ import { inlineScripts } from "./pipeline/scripts";
 import * as deploy from "./pipeline/deploy";
 import { pruneSnapshotStatement } from "./pipeline/snapshots";
 import { smokeTestGroup } from "./pipeline/smokeTest";
+import { serviceTrustPolicy } from "./iam";
 
 export type PipelineTrigger = "push" | "tag" | "promote";
 
@@ -240,7 +241,7 @@ function createApprovalTopic(ctx: Ctx): aws.sns.Topic {
 function buildRole(ctx: Ctx, key: string, extra: pulumi.Input<iam.Statement>[], kmsKeys: pulumi.Input<string>[] = []): aws.iam.Role {
     const role = new aws.iam.Role(
         `${ctx.name}-${key}-role`,
-        { assumeRolePolicy: iam.assumeRolePolicy("codebuild.amazonaws.com"), description: `CodeBuild ${key} of the ${ctx.args.stage} pipeline`, tags: ctx.tags },
+        { assumeRolePolicy: serviceTrustPolicy("codebuild.amazonaws.com", { sourceAccount: ctx.args.env.accountId }), description: `CodeBuild ${key} of the ${ctx.args.stage} pipeline`, tags: ctx.tags },
         { parent: ctx.parent },
     );
     new aws.iam.RolePolicy(
@@ -756,7 +757,7 @@ function createPipeline(ctx: Ctx, stages: StageDef[], approvalTopic: aws.sns.Top
     const p = args.pipeline;
     const role = new aws.iam.Role(
         `${ctx.name}-pipeline-role`,
-        { assumeRolePolicy: iam.assumeRolePolicy("codepipeline.amazonaws.com"), description: `CodePipeline of the ${args.stage} stage`, tags: ctx.tags },
+        { assumeRolePolicy: serviceTrustPolicy("codepipeline.amazonaws.com", { sourceAccount: ctx.args.env.accountId }), description: `CodePipeline of the ${args.stage} stage`, tags: ctx.tags },
         { parent: ctx.parent },
     );
     const statements: pulumi.Input<iam.Statement>[] = [
@@ -794,7 +795,7 @@ function createSchedule(ctx: Ctx, pipeline: aws.codepipeline.Pipeline): void {
     const schedule = ctx.args.pipeline.schedule as string;
     const role = new aws.iam.Role(
         `${ctx.name}-schedule-role`,
-        { assumeRolePolicy: iam.assumeRolePolicy("events.amazonaws.com"), description: `Starts the ${ctx.args.stage} pipeline on its schedule`, tags: ctx.tags },
+        { assumeRolePolicy: serviceTrustPolicy("events.amazonaws.com", { sourceAccount: ctx.args.env.accountId }), description: `Starts the ${ctx.args.stage} pipeline on its schedule`, tags: ctx.tags },
         { parent: ctx.parent },
     );
     new aws.iam.RolePolicy(`${ctx.name}-schedule-policy`, { role: role.name, policy: iam.policyDocument([iam.startPipelineStatement(pipeline.arn)]) }, { parent: ctx.parent });

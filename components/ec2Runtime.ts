@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Ec2RuntimeArgs, ServiceArgs, ServiceCtx } from "./service";
 import { ImagePipeline } from "./imagePipeline";
 import { grantUploads } from "./uploadsAccess";
+import { serviceTrustPolicy, policyDocument } from "./iam";
 
 /** Metrics the group publishes (GroupInServiceInstances feeds the capacity alarm). */
 export const GROUP_METRICS: aws.types.enums.autoscaling.Metric[] = ["GroupInServiceInstances", "GroupDesiredCapacity", "GroupMinSize", "GroupMaxSize", "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances"];
@@ -114,10 +115,7 @@ function createInstanceRole(ctx: ServiceCtx, logGroup: aws.cloudwatch.LogGroup):
         `${name}-instance`,
         {
             description: `${name} instances: Session Manager, its own logs and metrics, its database secret`,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com", { sourceAccount: args.env.accountId }),
             tags: ctx.tags,
         },
         { parent },
@@ -128,23 +126,20 @@ function createInstanceRole(ctx: ServiceCtx, logGroup: aws.cloudwatch.LogGroup):
         `${name}-instance`,
         {
             role: role.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    // The CloudWatch agent, scoped to the service's own log group (not the broad managed policy).
-                    { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-                    // PutMetricData has no resource-level form; the namespace condition scopes it.
-                    { Sid: "AgentMetrics", Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "CWAgent" } } },
-                    { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.database.secretArn },
-                    {
-                        Sid: "DecryptDatabaseSecret",
-                        Effect: "Allow",
-                        Action: ["kms:Decrypt"],
-                        Resource: args.database.secretKmsKeyArn,
-                        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.env.region}.amazonaws.com` } },
-                    },
-                ],
-            }),
+            policy: policyDocument([
+                // The CloudWatch agent, scoped to the service's own log group (not the broad managed policy).
+                { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+                // PutMetricData has no resource-level form; the namespace condition scopes it.
+                { Sid: "AgentMetrics", Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "CWAgent" } } },
+                { Sid: "ReadDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.database.secretArn },
+                {
+                    Sid: "DecryptDatabaseSecret",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt"],
+                    Resource: args.database.secretKmsKeyArn,
+                    Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.env.region}.amazonaws.com` } },
+                },
+            ]),
         },
         { parent },
     );

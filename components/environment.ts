@@ -14,9 +14,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Stage } from "../lib/stage";
 import { parseCidr, subnetCidr, SubnetTier } from "../lib/cidr";
+import { LOG_RETENTION_DAYS } from "../lib/awsLimits";
 import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
 import { keepData } from "./dataGuard";
+import { serviceTrustPolicy, policyDocument } from "./iam";
 
 /** How NAT gateways are laid out. */
 export type NatLayout = "single" | "perAz";
@@ -94,9 +96,6 @@ export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /** AWS managed rule groups on every web ACL, in priority order. */
 export const WAF_MANAGED_RULE_GROUPS = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"] as const;
 
-/** Retention periods CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-
 /** Ports the database tier listens on (PostgreSQL, MySQL): the app group may reach them in the VPC. */
 export const DATABASE_PORTS = [5432, 3306] as const;
 
@@ -126,8 +125,8 @@ export function validateEnvironmentArgs(args: EnvironmentArgs): string[] {
         problems.push(`network.azCount ${n.azCount} must be from 1 to the ${azs.length} Availability Zones that have subnets`);
     }
     if (n.natGateways !== "single" && n.natGateways !== "perAz") problems.push(`network.natGateways ${JSON.stringify(n.natGateways)} must be "single" or "perAz"`);
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(n.flowLogRetentionDays)) {
-        problems.push(`network.flowLogRetentionDays ${n.flowLogRetentionDays} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.join(", ")}`);
+    if (!LOG_RETENTION_DAYS.values.includes(n.flowLogRetentionDays)) {
+        problems.push(`network.flowLogRetentionDays ${n.flowLogRetentionDays} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.values.join(", ")}`);
     }
     if (!e.hostname || e.hostname.startsWith(".") || e.hostname.endsWith(".")) problems.push(`edge.hostname ${JSON.stringify(e.hostname)} is not a host name`);
     if (e.tls && e.hostedZoneId === undefined) problems.push("edge.tls needs edge.hostedZoneId: the certificate is validated by a DNS record in that public zone");
@@ -241,36 +240,33 @@ export class Environment extends pulumi.ComponentResource {
 /** The stage's customer-managed key: logs, topics, artifacts and the database encrypt with it. */
 function createStageKey(ctx: Ctx): aws.kms.Key {
     const { name, args } = ctx;
-    const policy = pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "AccountAdministers",
-                Effect: "Allow",
-                Principal: { AWS: pulumi.interpolate`arn:aws:iam::${ctx.accountId}:root` },
-                Action: "kms:*",
-                Resource: "*",
+    const policy = policyDocument([
+        {
+            Sid: "AccountAdministers",
+            Effect: "Allow",
+            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${ctx.accountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+        },
+        {
+            Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+            Effect: "Allow",
+            Principal: { Service: `logs.${args.region}.amazonaws.com` },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: {
+                ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${args.region}:${ctx.accountId}:log-group:*` },
             },
-            {
-                Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
-                Effect: "Allow",
-                Principal: { Service: `logs.${args.region}.amazonaws.com` },
-                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                Resource: "*",
-                Condition: {
-                    ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${args.region}:${ctx.accountId}:log-group:*` },
-                },
-            },
-            {
-                Sid: "AlarmsAndEventsPublishToEncryptedTopics",
-                Effect: "Allow",
-                Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "codestar-notifications.amazonaws.com"] },
-                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                Resource: "*",
-                Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-            },
-        ],
-    });
+        },
+        {
+            Sid: "AlarmsAndEventsPublishToEncryptedTopics",
+            Effect: "Allow",
+            Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "codestar-notifications.amazonaws.com"] },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+        },
+    ]);
     const key = new aws.kms.Key(
         `${name}-key`,
         {
@@ -295,27 +291,24 @@ function createAlarmTopic(ctx: Ctx, key: aws.kms.Key): aws.sns.Topic {
         `${name}-alarms`,
         {
             arn: topic.arn,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "ServicesOfThisAccountPublish",
-                        Effect: "Allow",
-                        Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "codestar-notifications.amazonaws.com"] },
-                        Action: "sns:Publish",
-                        Resource: topic.arn,
-                        Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-                    },
-                    {
-                        Sid: "DenyInsecureTransport",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "sns:Publish",
-                        Resource: topic.arn,
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
-                ],
-            }),
+            policy: policyDocument([
+                {
+                    Sid: "ServicesOfThisAccountPublish",
+                    Effect: "Allow",
+                    Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "codestar-notifications.amazonaws.com"] },
+                    Action: "sns:Publish",
+                    Resource: topic.arn,
+                    Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+                },
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "sns:Publish",
+                    Resource: topic.arn,
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ]),
         },
         { parent: ctx.parent },
     );
@@ -420,17 +413,7 @@ function createFlowLogs(ctx: Ctx, vpc: aws.ec2.Vpc, key: aws.kms.Key): void {
         `${name}-flow-logs`,
         {
             description: `VPC flow logs of ${name} write to their log group`,
-            assumeRolePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Effect: "Allow",
-                        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                        Action: "sts:AssumeRole",
-                        Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-                    },
-                ],
-            }),
+            assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", { sourceAccount: ctx.accountId }),
             tags: ctx.tags(),
         },
         child,
@@ -439,17 +422,14 @@ function createFlowLogs(ctx: Ctx, vpc: aws.ec2.Vpc, key: aws.kms.Key): void {
         `${name}-flow-logs`,
         {
             role: role.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "WriteFlowLogs",
-                        Effect: "Allow",
-                        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                        Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
-                    },
-                ],
-            }),
+            policy: policyDocument([
+                {
+                    Sid: "WriteFlowLogs",
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+                },
+            ]),
         },
         child,
     );

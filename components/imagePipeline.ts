@@ -16,6 +16,7 @@ import type { Stage } from "../lib/stage";
 import type { Ec2RuntimeArgs, ServiceArgs } from "./service";
 import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
+import { serviceTrustPolicy, policyDocument } from "./iam";
 
 /** Where in the package bucket the delivery pipeline puts the release the next image installs. */
 export function packageKey(service: string): string {
@@ -179,10 +180,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
             `${name}-build`,
             {
                 description: `Image Builder instances of ${name}: read the release package, talk to SSM`,
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-                }),
+                assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com", { sourceAccount: args.env.accountId }),
                 tags,
             },
             { parent },
@@ -192,15 +190,12 @@ export class ImagePipeline extends pulumi.ComponentResource {
             `${name}-build`,
             {
                 role: role.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        { Sid: "ReadReleasePackage", Effect: "Allow", Action: ["s3:GetObject"], Resource: pulumi.interpolate`${packages.arn}/${key}` },
-                        // The package bucket encrypts with the stage key.
-                        { Sid: "DecryptPackage", Effect: "Allow", Action: ["kms:Decrypt"], Resource: args.env.kmsKeyArn },
-                        { Sid: "ReadOwnComponent", Effect: "Allow", Action: ["imagebuilder:GetComponent"], Resource: pulumi.interpolate`${component.arn}*` },
-                    ],
-                }),
+                policy: policyDocument([
+                    { Sid: "ReadReleasePackage", Effect: "Allow", Action: ["s3:GetObject"], Resource: pulumi.interpolate`${packages.arn}/${key}` },
+                    // The package bucket encrypts with the stage key.
+                    { Sid: "DecryptPackage", Effect: "Allow", Action: ["kms:Decrypt"], Resource: args.env.kmsKeyArn },
+                    { Sid: "ReadOwnComponent", Effect: "Allow", Action: ["imagebuilder:GetComponent"], Resource: pulumi.interpolate`${component.arn}*` },
+                ]),
             },
             { parent },
         );

@@ -46,6 +46,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Stage } from "../lib/stage";
 import { Tags } from "./types";
+import { policyDocument, serviceTrustPolicy } from "./iam";
 
 /** One ECS service the state machine redeploys. */
 export interface RestartedService {
@@ -129,23 +130,6 @@ export function restartDefinition(cluster: string, services: readonly { name: st
     };
 }
 
-function trust(service: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.output(accountId).apply((account) =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Effect: "Allow",
-                    Principal: { Service: service },
-                    Action: "sts:AssumeRole",
-                    // Only on behalf of this account (confused-deputy protection).
-                    Condition: { StringEquals: { "aws:SourceAccount": account } },
-                },
-            ],
-        }),
-    );
-}
-
 export class RotationRestart extends pulumi.ComponentResource {
     /** The EventBridge rule that matches the secret's rotation. */
     readonly ruleName: pulumi.Output<string>;
@@ -161,7 +145,7 @@ export class RotationRestart extends pulumi.ComponentResource {
 
         const machineRole = new aws.iam.Role(
             `${name}-restart-sfn`,
-            { description: `${name}: redeploys the stage's services after the database secret rotates`, assumeRolePolicy: trust("states.amazonaws.com", args.accountId), tags },
+            { description: `${name}: redeploys the stage's services after the database secret rotates`, assumeRolePolicy: serviceTrustPolicy("states.amazonaws.com", { sourceAccount: args.accountId }), tags },
             { parent },
         );
         const serviceArns = pulumi
@@ -171,12 +155,7 @@ export class RotationRestart extends pulumi.ComponentResource {
             `${name}-restart-sfn`,
             {
                 role: machineRole.name,
-                policy: serviceArns.apply((arns) =>
-                    JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [{ Sid: "RedeployTheStageServices", Effect: "Allow", Action: ["ecs:UpdateService"], Resource: arns }],
-                    }),
-                ),
+                policy: policyDocument([{ Sid: "RedeployTheStageServices", Effect: "Allow", Action: ["ecs:UpdateService"], Resource: serviceArns }]),
             },
             { parent },
         );
@@ -191,16 +170,14 @@ export class RotationRestart extends pulumi.ComponentResource {
 
         const eventsRole = new aws.iam.Role(
             `${name}-restart-events`,
-            { description: `${name}: EventBridge starts the restart after the database secret rotates`, assumeRolePolicy: trust("events.amazonaws.com", args.accountId), tags },
+            { description: `${name}: EventBridge starts the restart after the database secret rotates`, assumeRolePolicy: serviceTrustPolicy("events.amazonaws.com", { sourceAccount: args.accountId }), tags },
             { parent },
         );
         new aws.iam.RolePolicy(
             `${name}-restart-events`,
             {
                 role: eventsRole.name,
-                policy: machine.arn.apply((arn) =>
-                    JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "StartTheRestart", Effect: "Allow", Action: ["states:StartExecution"], Resource: arn }] }),
-                ),
+                policy: policyDocument([{ Sid: "StartTheRestart", Effect: "Allow", Action: ["states:StartExecution"], Resource: machine.arn }]),
             },
             { parent },
         );

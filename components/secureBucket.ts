@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Tags } from "./types";
+import { keepData } from "./dataGuard";
+import { policyDocument } from "./iam";
 
 export interface SecureBucketArgs {
     /** What the bucket holds, in words (its description tag). @default none (required) */
@@ -44,7 +46,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         const tags = { ...(args.tags ?? {}), purpose: args.purpose };
         const child = { parent: this };
 
-        this.resource = new aws.s3.Bucket(name, { forceDestroy: !retain, tags }, { ...child, protect: retain, retainOnDelete: retain });
+        this.resource = new aws.s3.Bucket(name, { forceDestroy: !retain, tags }, { ...child, ...keepData(retain) });
         const bucket = this.resource.bucket;
 
         new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
@@ -98,7 +100,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         ];
         new aws.s3.BucketPolicy(
             `${name}-policy`,
-            { bucket, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
+            { bucket, policy: policyDocument(statements) },
             child,
         );
 

@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { policyDocument } from "./iam";
 
 /** Lets `role` read and write objects of the uploads bucket, encrypted with the stage key. */
 export function grantUploads(name: string, role: aws.iam.Role, uploadsBucketArn: pulumi.Input<string>, kmsKeyArn: pulumi.Input<string>, parent: pulumi.Resource): aws.iam.RolePolicy {
@@ -11,14 +12,11 @@ export function grantUploads(name: string, role: aws.iam.Role, uploadsBucketArn:
         name,
         {
             role: role.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    { Sid: "ReadWriteUploads", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: pulumi.interpolate`${uploadsBucketArn}/*` },
-                    // The uploads bucket encrypts with the stage key.
-                    { Sid: "UseStageKeyForUploads", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn },
-                ],
-            }),
+            policy: policyDocument([
+                { Sid: "ReadWriteUploads", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: pulumi.interpolate`${uploadsBucketArn}/*` },
+                // The uploads bucket encrypts with the stage key.
+                { Sid: "UseStageKeyForUploads", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn },
+            ]),
         },
         { parent },
     );

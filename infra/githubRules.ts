@@ -1,7 +1,7 @@
 /**
  * GitHub rules the stack files must satisfy before anything is created (issue 18, finding 7):
  * what the organisation's GitHub plan allows for the stage's Environment, and the automation's
- * place on the rulesets' bypass list. Called from infra/config.ts's resolve.
+ * place on the rulesets' bypass list. Called from infra/config/sections/github.ts.
  */
 import { ConfigProblem, renderGiven } from "./errors";
 import { GitHubSettings, Stage } from "./settings";

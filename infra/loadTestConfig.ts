@@ -1,6 +1,6 @@
 /**
  * `pipeline.loadTest`: its shape and the rules tying it to the stage, the pipeline and the WAF.
- * infra/config.ts holds the defaults (stage table) and calls these; docs/pipeline.md "Load test".
+ * infra/config/defaults.ts holds the defaults (stage table); infra/config/sections/pipeline.ts calls these; docs/pipeline.md "Load test".
  */
 import { z } from "zod";
 import { ConfigProblem } from "./errors";

@@ -1,5 +1,5 @@
 /**
- * The typed, validated settings of one stage. `infra/config.ts` builds a `StageSettings` from a
+ * The typed, validated settings of one stage. `infra/config/` builds a `StageSettings` from a
  * stack's config (stack YAML + stage defaults); components receive the parts they need and never
  * read `pulumi.Config` themselves.
  */

@@ -145,7 +145,7 @@ export function readStacks(s: StageSettings): CrossStackInputs {
     const r = prodReads(s);
     if (!r.database && !r.releaseHandoff && !r.githubOrg) return {};
     if (s.prodStack === undefined) {
-        // infra/config.ts refuses this configuration; a program called with hand-made settings ends here.
+        // infra/config/ refuses this configuration; a program called with hand-made settings ends here.
         throw new Error(`stack ${s.stack} reads prod (${Object.keys(r).filter((k) => r[k as keyof ProdReads]).join(", ")}) but names no prod stack (stageline:prodStack)`);
     }
     const ref = new pulumi.StackReference(`${s.stage}-reads-prod`, { name: s.prodStack });
@@ -177,7 +177,7 @@ export function contractOutputs(c: { database?: ContractInputs; releaseHandoff?:
 }
 
 // ---------------------------------------------------------------------------------------------
-// Config: which stack names prod (called from infra/config.ts's resolve)
+// Config: which stack names prod (called from infra/config/index.ts's resolve)
 // ---------------------------------------------------------------------------------------------
 
 /** What the stage reads from prod, in words for a config message. */

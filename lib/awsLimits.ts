@@ -43,6 +43,45 @@ export const RESERVED_TAG_PREFIX = { prefix: "aws:", doc: TAG_RESTRICTIONS } as 
 /** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy retentionInDays). */
 export const LOG_RETENTION_DAYS = { values: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as readonly number[], doc: LOG_RETENTION } as const;
 
+/**
+ * Fargate task sizes: the memory (MiB) each CPU value accepts (Linux; the sizes stageline offers,
+ * 8 and 16 vCPU left out). RegisterTaskDefinition refuses any other pair ("No Fargate
+ * configuration exists for given values"):
+ * https://docs.aws.amazon.com/AmazonECS/latest/userguide/task-cpu-memory-error.html
+ */
+export const FARGATE_MEMORY: Readonly<Record<number, { readonly min: number; readonly max: number; readonly step: number }>> = {
+    256: { min: 512, max: 2048, step: 1024 }, // 512, 1024, 2048
+    512: { min: 1024, max: 4096, step: 1024 },
+    1024: { min: 2048, max: 8192, step: 1024 },
+    2048: { min: 4096, max: 16384, step: 1024 },
+    4096: { min: 8192, max: 30720, step: 1024 },
+};
+
+/** Whether Fargate runs a task of `cpu` units with `memory` MiB. */
+export function fargateMemoryAllowed(cpu: number, memory: number): boolean {
+    if (cpu === 256) return memory === 512 || memory === 1024 || memory === 2048;
+    const r = FARGATE_MEMORY[cpu];
+    return !!r && memory >= r.min && memory <= r.max && memory % r.step === 0;
+}
+
+/** The memory sizes Fargate accepts for `cpu` units, in words. */
+export function fargateMemoryText(cpu: number): string {
+    if (cpu === 256) return "512, 1024 or 2048 for 256 CPU units";
+    const r = FARGATE_MEMORY[cpu];
+    return r ? `${r.min} to ${r.max} in steps of ${r.step} for ${cpu} CPU units` : "a Fargate memory size";
+}
+
+/** Every (cpu, memory) pair Fargate accepts, from the table above. */
+export function fargateSizes(): { cpu: number; memory: number }[] {
+    return Object.keys(FARGATE_MEMORY).flatMap((c) => {
+        const cpu = Number(c);
+        const r = FARGATE_MEMORY[cpu];
+        const sizes: number[] = [];
+        for (let m = r.min; m <= r.max; m += cpu === 256 ? 512 : r.step) if (fargateMemoryAllowed(cpu, m)) sizes.push(m);
+        return sizes.map((memory) => ({ cpu, memory }));
+    });
+}
+
 /** Availability Zone letters our subnet layout has a block for (eight per tier; infra/cidr.ts). */
 export const AZ_LETTERS = "abcdefgh";
 

@@ -15,6 +15,8 @@ import * as aws from "@pulumi/aws";
 import { SecureBucket } from "../secureBucket";
 import { Tags } from "../types";
 import { Statement } from "./iam";
+import { keepData } from "../dataGuard";
+import { policyDocument } from "../iam";
 
 /** Where a release is handed over (the `ReleaseHandoff` contract of infra/stacks.ts, as Inputs). */
 export interface HandoffLocation {
@@ -56,14 +58,11 @@ export class ReleaseHandoff extends pulumi.ComponentResource {
                 deletionWindowInDays: 30,
                 // The account administers the key and IAM policies grant its use (writer: GenerateDataKey/Encrypt; reader: Decrypt):
                 // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" }],
-                }),
+                policy: policyDocument([{ Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" }]),
                 tags,
             },
             // Every release prod can promote or roll back to is encrypted with it.
-            { parent: this, protect: true, retainOnDelete: true },
+            { parent: this, ...keepData(true) },
         );
         const bucket = new SecureBucket(
             `${name}-bucket`,

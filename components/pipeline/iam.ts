@@ -9,18 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 export type Statement = Record<string, unknown>;
 type Arn = pulumi.Input<string>;
 
-/** `{ Version, Statement }` as the JSON string IAM takes. */
-export function policyDocument(statements: pulumi.Input<Statement>[]): pulumi.Output<string> {
-    return pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
-}
-
-/** Trust policy for an AWS service principal. */
-export function assumeRolePolicy(service: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-    });
-}
+export { policyDocument } from "../iam";
 
 /** Read and write pipeline artifacts in the artifact bucket. */
 export function artifactBucketStatements(bucketArn: Arn, write: boolean): Statement[] {

@@ -1,0 +1,101 @@
+/**
+ * Issue 23, "one rule, one place": the AWS limits config checks come from lib/awsLimits.ts, and
+ * the components keep only wiring checks. This is the proof that the two agree: every value the
+ * config accepts at the edge of a limit, the components accept too (first their validators, then a
+ * plan of the extremes, where a component refusing its args would stop the stack).
+ */
+import { strict as assert } from "assert";
+import * as path from "path";
+import { loadSettings, readStackFile, RawConfig } from "../infra/config";
+import { holdsProductionData, serviceArgsOf } from "../infra/program";
+import { StageSettings } from "../infra/settings";
+import { ALB_CONDITION_VALUES_PER_RULE, fargateSizes, LOG_RETENTION_DAYS } from "../lib/awsLimits";
+import { validateAppServiceArgs } from "../components/appService";
+import { validateEnvironmentArgs } from "../components/environment";
+import { EnvironmentRefs } from "../components/types";
+import { fixtureReferences, planStack, ROOT } from "../tools/harness";
+
+const STACK = "test";
+
+function raw(): RawConfig {
+    return readStackFile(path.join(ROOT, `Pulumi.${STACK}.yaml`)).config;
+}
+
+/** The stack's config with `patch` merged into one top-level key (objects) or each service (services). */
+function withPatch(r: RawConfig, key: string, patch: Record<string, unknown>): RawConfig {
+    const full = `stageline:${key}`;
+    const current: unknown = r[full] ? JSON.parse(r[full]) : {};
+    const next = Array.isArray(current) ? current.map((x: Record<string, unknown>) => ({ ...x, ...patch })) : { ...(current as object), ...patch };
+    return { ...r, [full]: JSON.stringify(next) };
+}
+
+/** What the components say about settings the config accepted: every problem of every validator. */
+function componentProblems(s: StageSettings): string[] {
+    const env = validateEnvironmentArgs({ stage: s.stage, region: s.region, network: s.network, edge: s.edge, alerts: s.alerts, keepData: holdsProductionData(s), tags: {} });
+    // One workload subnet per workload AZ, as Environment builds them.
+    const refs = { workloadSubnetIds: s.network.availabilityZones.slice(0, s.network.azCount) } as unknown as EnvironmentRefs;
+    const services = s.services.flatMap((svc) =>
+        validateAppServiceArgs(`${s.stage}-${svc.name}`, { stage: s.stage, ...serviceArgsOf(svc), env: refs, database: undefined as never, maintenance: false, tags: {}, keepData: holdsProductionData(s) }),
+    );
+    return [...env, ...services];
+}
+
+describe("One rule, one place: what the config accepts, the components accept", function () {
+    this.timeout(120_000);
+
+    it("GIVEN every CloudWatch Logs retention period for flow logs, service and pipeline logs THEN config and components both accept it", () => {
+        for (const days of LOG_RETENTION_DAYS.values) {
+            let r = withPatch(raw(), "network", { flowLogRetentionDays: days });
+            r = withPatch(r, "services", { logRetentionDays: days });
+            r = withPatch(r, "pipeline", { logRetentionDays: days });
+            assert.deepEqual(componentProblems(loadSettings(STACK, r)), [], `${days} days`);
+        }
+    });
+
+    it("GIVEN every Fargate CPU/memory pair THEN config and components both accept it", () => {
+        const sizes = fargateSizes();
+        assert.ok(sizes.some((z) => z.cpu === 256 && z.memory === 512) && sizes.some((z) => z.cpu === 4096 && z.memory === 30720));
+        for (const { cpu, memory } of sizes) {
+            assert.deepEqual(componentProblems(loadSettings(STACK, withPatch(raw(), "services", { cpu, memory }))), [], `${cpu}/${memory}`);
+        }
+    });
+
+    it(`GIVEN a listener rule with the ALB's ${ALB_CONDITION_VALUES_PER_RULE.value} condition values THEN config and components both accept it`, () => {
+        const r = withPatch(raw(), "services", { pathPatterns: ["/a/*", "/b/*", "/c"], hostHeaders: ["app.example.com", "api.example.com"] });
+        assert.deepEqual(componentProblems(loadSettings(STACK, r)), []);
+    });
+
+    it("GIVEN the most tasks and the fewest workload AZs the config allows THEN the component accepts the spread", () => {
+        for (const azCount of [1, 2, 3]) {
+            for (const minCount of [1, 2]) {
+                let s: StageSettings;
+                try {
+                    s = loadSettings(STACK, withPatch(withPatch(raw(), "network", { azCount, natGateways: "single" }), "services", { minCount, desiredCount: minCount, maxCount: 4 }));
+                } catch {
+                    continue; // the config refuses this pair: nothing reaches the component
+                }
+                assert.deepEqual(componentProblems(s), [], `azCount ${azCount}, minCount ${minCount}`);
+            }
+        }
+    });
+
+    it("GIVEN two tasks and one workload AZ THEN the config refuses it, once, naming the key (the component's spread check, moved up)", () => {
+        const r = withPatch(withPatch(raw(), "network", { azCount: 1, natGateways: "single" }), "services", { minCount: 2, desiredCount: 2, maxCount: 4 });
+        assert.throws(
+            () => loadSettings(STACK, r),
+            (e: Error) =>
+                e.message ===
+                'Invalid configuration for stack "test" (1 problem):\n  - stageline:services[web].minCount is 2; allowed: 1 while network.azCount is 1 (2 tasks could not spread across AZs; raise network.azCount to 2 to run 2)',
+        );
+    });
+
+    it("GIVEN the extreme valid values together THEN the stack plans (no component refuses its args)", async () => {
+        let r = withPatch(raw(), "network", { flowLogRetentionDays: 3653 });
+        r = withPatch(r, "services", { logRetentionDays: 3653, cpu: 4096, memory: 30720, pathPatterns: ["/a/*", "/b/*", "/c"], hostHeaders: ["app.example.com", "api.example.com"] });
+        r = withPatch(r, "pipeline", { logRetentionDays: 1 });
+        const s = loadSettings(STACK, r);
+        const plan = await planStack(s, { stackOutputs: fixtureReferences(s) });
+        const task = plan.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition");
+        assert.equal(task?.inputs.memory, "30720");
+    });
+});
