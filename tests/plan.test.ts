@@ -275,6 +275,8 @@ describe("npm run plan (offline plan)", function () {
             assert.ok(f.subgraphs.has("prod_stack"));
             assert.ok(f.edges.some((e) => e.to === "prod_db" && e.label === "StackReference"));
             assert.ok(f.subgraphs.has("az_eu_west_1c"));
+            // The release steps show in order inside their stage: the load test after the smoke test, before sign-off.
+            assert.match(fs.readFileSync(path.join(dir, "staging.mmd"), "utf8"), /stage_staging_pipeline_Deploy\(\["Deploy<br\/>Deploy-web → SmokeTest → LoadTest → SignOff"\]\)/);
         });
     });
 });

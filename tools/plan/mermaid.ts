@@ -154,11 +154,17 @@ export function buildDiagram(p: PlannedStack): Diagram {
     let previous: string | undefined;
     for (const pl of pipelines) {
         const sg: Subgraph = { id: nodeId("pipeline", pl.name), label: `pipeline ${pl.name}`, nodes: [], subgraphs: [] };
-        const stages = Array.isArray(pl.inputs.stages) ? (pl.inputs.stages as { name?: unknown }[]) : [];
+        const stages = Array.isArray(pl.inputs.stages) ? (pl.inputs.stages as { name?: unknown; actions?: { name?: unknown; runOrder?: unknown }[] }[]) : [];
         previous = undefined;
         for (const st of stages) {
             const id = nodeId("stage", pl.name, String(st.name ?? "stage"));
-            sg.nodes.push({ id, label: String(st.name ?? "stage"), shape: "stadium" });
+            // A stage with several steps lists them in run order, parallel ones joined by "+"
+            // (Deploy: Deploy-web → SmokeTest → LoadTest → SignOff).
+            const byOrder = new Map<number, string[]>();
+            for (const a of st.actions ?? []) byOrder.set(Number(a.runOrder ?? 1), [...(byOrder.get(Number(a.runOrder ?? 1)) ?? []), String(a.name ?? "action")]);
+            const steps = [...byOrder.entries()].sort(([x], [y]) => x - y).map(([, names]) => names.join(" + "));
+            const label = (st.actions ?? []).length > 1 ? `${String(st.name ?? "stage")}<br/>${steps.join(" → ")}` : String(st.name ?? "stage");
+            sg.nodes.push({ id, label, shape: "stadium" });
             if (previous) d.edges.push({ from: previous, to: id });
             previous = id;
         }
