@@ -97,20 +97,26 @@ describe("policy pack: as the Pulumi CLI runs it (gRPC analyzer)", function () {
         if (child && child.exitCode === null) child.kill("SIGKILL");
     });
 
-    it("GIVEN prod's resources THEN analyze + analyzeStack report exactly what judgeStack reports", async () => {
-        const stackReq = new messages.AnalyzeStackRequest();
-        stackReq.setResourcesList(resources.map(analyzerResource));
-        const fromStack = violations(await call(client, "analyzeStack", stackReq));
-        const fromResources: PolicyViolation[] = [];
-        for (const r of resources) {
+    /** `analyze` per resource, as the CLI calls it for each resource of a preview. */
+    const analyzeEach = async (rs: readonly { type: string; urn: string; name: string; props: unknown }[]): Promise<PolicyViolation[]> => {
+        const out: PolicyViolation[] = [];
+        for (const r of rs) {
             const req = new messages.AnalyzeRequest();
             req.setType(r.type);
             req.setUrn(r.urn);
             req.setName(r.name);
             req.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
             req.setOptions(new messages.AnalyzerResourceOptions());
-            fromResources.push(...violations(await call(client, "analyze", req)));
+            out.push(...violations(await call(client, "analyze", req)));
         }
+        return out;
+    };
+
+    it("GIVEN prod's resources THEN analyze + analyzeStack report exactly what judgeStack reports", async () => {
+        const stackReq = new messages.AnalyzeStackRequest();
+        stackReq.setResourcesList(resources.map(analyzerResource));
+        const fromStack = violations(await call(client, "analyzeStack", stackReq));
+        const fromResources = await analyzeEach(resources);
         const viaGrpc = [...fromResources, ...fromStack].map(key).sort();
         const inProcess = judgeStack(resources).map(key).sort();
         assert.deepEqual(viaGrpc, inProcess);
@@ -142,16 +148,7 @@ describe("policy pack: as the Pulumi CLI runs it (gRPC analyzer)", function () {
         const stackReq = new messages.AnalyzeStackRequest();
         stackReq.setResourcesList(judged.map(analyzerResource));
         const viaGrpc = violations(await call(client, "analyzeStack", stackReq));
-        const perResource: PolicyViolation[] = [];
-        for (const r of judged) {
-            const req = new messages.AnalyzeRequest();
-            req.setType(r.type);
-            req.setUrn(r.urn);
-            req.setName(r.name);
-            req.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
-            req.setOptions(new messages.AnalyzerResourceOptions());
-            perResource.push(...violations(await call(client, "analyze", req)));
-        }
+        const perResource = await analyzeEach(judged);
         // The pack is configured for stack "test" the way the plan configures judgeStack.
         assert.deepEqual([...perResource, ...viaGrpc].map(key).sort(), planned.violations.map(key).sort());
     });
