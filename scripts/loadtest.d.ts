@@ -2,11 +2,17 @@
 
 /** The thresholds of `pipeline.loadTest` (infra/settings.ts LoadTestSettings without `enabled`). */
 export interface Thresholds {
+    /** Seconds of load for the whole run, shared by the targets one after another. */
     readonly durationSeconds: number;
+    /** Concurrent connections (at most ratePerSecond). */
     readonly connections: number;
+    /** Requests per second over all connections; the run sends at most ratePerSecond × durationSeconds. */
     readonly ratePerSecond: number;
+    /** Highest allowed 95th-percentile latency, milliseconds. */
     readonly p95Ms: number;
+    /** Highest allowed 99th-percentile latency, milliseconds. */
     readonly p99Ms: number;
+    /** Highest allowed share of failed requests (non-2xx, connection errors, timeouts), 0..1. */
     readonly maxErrorRate: number;
 }
 

@@ -22,23 +22,16 @@ import type { Stage } from "../../lib/stage";
 import { SecureBucket } from "../secureBucket";
 import { Tags } from "../types";
 import * as iam from "./iam";
+import type { Thresholds } from "../../scripts/loadtest";
 
-/** Thresholds of the LoadTest step (scripts/loadtest.js); every target must meet each one. */
-export interface LoadTestArgs {
-    /** Run the step (it needs signOff: a breach rolls the stage back like a rejected sign-off). */
+/**
+ * The LoadTest step's settings: whether it runs (it needs signOff: a breach rolls the stage back
+ * like a rejected sign-off), and the thresholds scripts/loadtest.js enforces on every target
+ * (declared once, in scripts/loadtest.d.ts).
+ */
+export interface LoadTestArgs extends Thresholds {
+    /** Run the step. */
     readonly enabled: boolean;
-    /** Seconds of load for the whole run, shared by the targets one after another. */
-    readonly durationSeconds: number;
-    /** Concurrent connections (at most ratePerSecond). */
-    readonly connections: number;
-    /** Requests per second over all connections; the run sends at most ratePerSecond × durationSeconds. */
-    readonly ratePerSecond: number;
-    /** Highest allowed 95th-percentile latency, milliseconds. */
-    readonly p95Ms: number;
-    /** Highest allowed 99th-percentile latency, milliseconds. */
-    readonly p99Ms: number;
-    /** Highest allowed share of failed requests (non-2xx, connection errors, timeouts), 0..1. */
-    readonly maxErrorRate: number;
 }
 
 /** Repository root (the scripts the tools bucket carries live under scripts/). */
