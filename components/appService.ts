@@ -9,6 +9,9 @@
  * ignores `taskDefinition` and `desiredCount` on the ECS service, so `pulumi up` never rolls a
  * service back to the bootstrap image nor undoes autoscaling. See docs/services.md.
  *
+ * A new stage: while the service's repository holds no image the service is created with 0 tasks
+ * and the autoscaling range 0..0, and the pipeline's first deploy starts it (components/firstRelease.ts).
+ *
  * `runtime: "ec2"` runs the service on EC2 instances from a custom AMI instead (components/
  * ec2Runtime.ts, docs/ec2.md): same target group kind, listener rule, maintenance mode, alarms
  * and dashboard row; a launch template and an Auto Scaling group instead of the task definition
@@ -24,6 +27,7 @@ import { EnvironmentRefs } from "./types";
 import { keepData, keepLogs } from "./dataGuard";
 import { grantUploads } from "./uploadsAccess";
 import { serviceTrustPolicy, policyDocument } from "./iam";
+import { FirstRelease, firstRelease } from "./firstRelease";
 
 /** CPU architecture of every task: CodeBuild's standard Linux images build x86_64 images. */
 export const CPU_ARCHITECTURE = "X86_64";
@@ -121,6 +125,12 @@ export interface FargateRuntime {
     /** SSM parameter holding the ARN of the task definition revision code owns; the pipeline deploys it with its image. */
     readonly taskDefinitionParameterName: pulumi.Output<string>;
     readonly taskDefinitionParameterArn: pulumi.Output<string>;
+    /** The service's scalable target (the deploy step registers its range: components/firstRelease.ts). */
+    readonly scalableTargetArn: pulumi.Output<string>;
+    /** Application Auto Scaling's id of the service: `service/<cluster>/<service>`. */
+    readonly scalingResourceId: pulumi.Output<string>;
+    /** True while the service awaits its first image (0 tasks, range 0..0; components/firstRelease.ts). */
+    readonly awaitingFirstImage: pulumi.Output<boolean>;
 }
 
 /** A service's runtime and what it built: narrow on `kind`. */
@@ -248,8 +258,9 @@ function createFargateRuntime(
     const repo = createRepository(ctx);
     const roles = createRoles(ctx, repo, logGroup);
     const taskDefinition = createTaskDefinition(ctx, f, repo, logGroup, roles);
-    const service = createEcsService(ctx, taskDefinition, targetGroup, rule);
-    createAutoscaling(ctx, service, targetGroup);
+    const first = firstRelease(repo, ctx.parent);
+    const service = createEcsService(ctx, taskDefinition, targetGroup, rule, first);
+    const scaling = createAutoscaling(ctx, service, targetGroup, first);
     const record = recordTaskDefinition(ctx, taskDefinition);
     return {
         kind: "fargate",
@@ -265,6 +276,9 @@ function createFargateRuntime(
         executionRoleArn: roles.execution.arn,
         taskDefinitionParameterName: record.name,
         taskDefinitionParameterArn: record.arn,
+        scalableTargetArn: scaling.arn,
+        scalingResourceId: scaling.resourceId,
+        awaitingFirstImage: first.awaiting,
     };
 }
 
@@ -522,7 +536,7 @@ function createRouting(ctx: ServiceCtx, targetType: "ip" | "instance"): { target
 // ECS service
 // ---------------------------------------------------------------------------------------------
 
-function createEcsService(ctx: ServiceCtx, taskDefinition: aws.ecs.TaskDefinition, targetGroup: aws.lb.TargetGroup, rule: aws.lb.ListenerRule): aws.ecs.Service {
+function createEcsService(ctx: ServiceCtx, taskDefinition: aws.ecs.TaskDefinition, targetGroup: aws.lb.TargetGroup, rule: aws.lb.ListenerRule, first: FirstRelease): aws.ecs.Service {
     const { name, args, parent } = ctx;
     const s = args.service;
     return new aws.ecs.Service(
@@ -532,7 +546,8 @@ function createEcsService(ctx: ServiceCtx, taskDefinition: aws.ecs.TaskDefinitio
             launchType: "FARGATE",
             platformVersion: "LATEST",
             taskDefinition: taskDefinition.arn,
-            desiredCount: s.desiredCount,
+            // 0 until the repository holds an image (a new stage): components/firstRelease.ts.
+            desiredCount: first.count(s.desiredCount),
             // Tasks spread across the AZs of these subnets (≥ 2 wherever minCount ≥ 2).
             networkConfiguration: {
                 subnets: args.env.workloadSubnetIds,
@@ -549,7 +564,7 @@ function createEcsService(ctx: ServiceCtx, taskDefinition: aws.ecs.TaskDefinitio
             propagateTags: "SERVICE",
             enableEcsManagedTags: true,
             enableExecuteCommand: false,
-            tags: ctx.tags,
+            tags: first.tags(ctx.tags),
         },
         {
             parent,
@@ -561,7 +576,7 @@ function createEcsService(ctx: ServiceCtx, taskDefinition: aws.ecs.TaskDefinitio
     );
 }
 
-function createAutoscaling(ctx: ServiceCtx, service: aws.ecs.Service, targetGroup: aws.lb.TargetGroup): void {
+function createAutoscaling(ctx: ServiceCtx, service: aws.ecs.Service, targetGroup: aws.lb.TargetGroup, first: FirstRelease): aws.appautoscaling.Target {
     const { name, args, parent } = ctx;
     const s = args.service;
     const target = new aws.appautoscaling.Target(
@@ -570,11 +585,15 @@ function createAutoscaling(ctx: ServiceCtx, service: aws.ecs.Service, targetGrou
             serviceNamespace: "ecs",
             scalableDimension: "ecs:service:DesiredCount",
             resourceId: pulumi.interpolate`service/${args.env.clusterName}/${service.name}`,
-            minCapacity: s.minCount,
-            maxCapacity: s.maxCount,
-            tags: ctx.tags,
+            // 0..0 until the repository holds an image (a new stage): components/firstRelease.ts.
+            minCapacity: first.count(s.minCount),
+            maxCapacity: first.count(s.maxCount),
+            tags: first.tags(ctx.tags),
         },
-        { parent },
+        // The deploy step registers the configured range on every deploy (scripts/deploy-service.sh):
+        // a later `pulumi up` must neither put a released service back to 0..0 nor start tasks
+        // on an image that was built but never deployed.
+        { parent, ignoreChanges: ["minCapacity", "maxCapacity"] },
     );
     const policy = (suffix: string, predefinedMetricType: string, targetValue: number, resourceLabel?: pulumi.Input<string>) =>
         new aws.appautoscaling.Policy(
@@ -595,6 +614,7 @@ function createAutoscaling(ctx: ServiceCtx, service: aws.ecs.Service, targetGrou
         );
     policy("cpu-scaling", "ECSServiceAverageCPUUtilization", s.cpuTarget);
     policy("requests-scaling", "ALBRequestCountPerTarget", s.requestsPerTarget, pulumi.interpolate`${args.env.albArnSuffix}/${targetGroup.arnSuffix}`);
+    return target;
 }
 
 // ---------------------------------------------------------------------------------------------

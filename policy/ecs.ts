@@ -1,11 +1,22 @@
 /** ECS rules: two tasks in prod, no public IPs, no privileged containers, logs configured. */
-import { baseline, parseJson, ResourceRule, Rule } from "./rule";
+import { AWAITING_FIRST_IMAGE, RELEASE_STATE_TAG } from "../lib/releaseState";
+import { baseline, known, parseJson, ResourceRule, Rule } from "./rule";
 import { T } from "./types";
 
 interface ContainerDefinition {
     name?: string;
     privileged?: boolean;
     logConfiguration?: { logDriver?: string };
+}
+
+/**
+ * A service (or its scalable target) created before its repository held any image: it runs no
+ * task until the pipeline's first deploy (lib/releaseState.ts). The two-task rules let exactly
+ * that state pass (0 tasks, range 0..0, tagged) and `service-awaiting-first-image` reports it.
+ */
+function awaitingFirstImage(r: { props: Record<string, unknown> }): boolean {
+    const tags = r.props.tags as Record<string, unknown> | undefined;
+    return tags?.[RELEASE_STATE_TAG] === AWAITING_FIRST_IMAGE;
 }
 
 function containers(r: { props: Record<string, unknown> }): ContainerDefinition[] {
@@ -23,7 +34,8 @@ export const ecsRules: Rule[] = [
         types: [T.ecsService],
         check(r, f) {
             if (r.props.schedulingStrategy === "DAEMON") return;
-            const n = Number(r.props.desiredCount ?? 0);
+            const n = Number(known(r.props.desiredCount, "desiredCount"));
+            if (n === 0 && awaitingFirstImage(r)) return;
             if (n < 2) f.fail(`ECS service "${r.name}" must run at least 2 tasks in prod (desiredCount is ${n}).`, r.urn);
         },
     },
@@ -36,8 +48,21 @@ export const ecsRules: Rule[] = [
         types: [T.appAutoscalingTarget],
         check(r, f) {
             if (r.props.scalableDimension !== "ecs:service:DesiredCount") return;
-            const min = Number(r.props.minCapacity ?? 0);
+            const min = Number(known(r.props.minCapacity, "minCapacity"));
+            if (min === 0 && Number(known(r.props.maxCapacity, "maxCapacity")) === 0 && awaitingFirstImage(r)) return;
             if (min < 2) f.fail(`autoscaling target "${r.name}" lets an ECS service scale to ${min} task(s) in prod (minCapacity is ${min}); at least 2.`, r.urn);
+        },
+    },
+    {
+        kind: "resource",
+        name: "service-awaiting-first-image",
+        description: "A service created before its image repository held any image runs no tasks until the pipeline's first deploy: the plan says so instead of reporting a healthy stage.",
+        enforcement: "advisory",
+        stages: ["dev", "test", "staging", "prod"],
+        types: [T.ecsService],
+        check(r, f) {
+            if (!awaitingFirstImage(r)) return;
+            f.fail(`ECS service "${r.name}" awaits its first image: it runs 0 tasks (autoscaling 0..0) and its URL answers 503 until the stage's pipeline deploys a release; run the pipeline after this deploy.`, r.urn);
         },
     },
     ...baseline<ResourceRule>("ecs-no-public-ip", {

@@ -12,8 +12,16 @@
 # Register: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html
 # Rollout state: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html
 #
+# Code's task count and autoscaling range reach the service here too. A new stage's services wait
+# at 0 tasks with the range 0..0 for their first image (components/firstRelease.ts); the first
+# deploy starts the configured count, and every deploy registers code's range, which `pulumi up`
+# leaves alone. Registering a range moves the service's count inside it
+# (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html),
+# so the range is registered after the service runs the release's revision, never before: a
+# service still on its first revision names an image that does not exist.
+#
 # Environment: SERVICE (the service's name), DEPLOY_TARGETS JSON
-#   [{"name","cluster","service","container","parameter"}],
+#   [{"name","cluster","service","container","parameter","scalingResourceId","desiredCount","minCount","maxCount"}],
 #   IMAGE_FILE (default imagedefinitions-$SERVICE.json), DEPLOY_TIMEOUT_MINUTES (default 30),
 #   POLL_SECONDS (default 15). Run by buildspecs/deploy-service.yml; driven by
 #   tests/releaseScripts.test.ts against a stand-in aws.
@@ -24,6 +32,10 @@ target=$(echo "${DEPLOY_TARGETS}" | jq -c --arg s "$SERVICE" '.[] | select(.name
 [ -n "$target" ] || { echo "no deploy target for service ${SERVICE} in DEPLOY_TARGETS" >&2; exit 1; }
 field() { echo "$target" | jq -r --arg k "$1" '.[$k]'; }
 cluster=$(field cluster); service=$(field service); container=$(field container); parameter=$(field parameter)
+scaling=$(field scalingResourceId); desired=$(field desiredCount); min=$(field minCount); max=$(field maxCount)
+for n in "$desired" "$min" "$max"; do
+  case "$n" in ''|*[!0-9]*) echo "DEPLOY_TARGETS gives ${SERVICE} no task count and range (desiredCount ${desired}, minCount ${min}, maxCount ${max})" >&2; exit 1 ;; esac
+done
 
 image_file="${IMAGE_FILE:-imagedefinitions-${SERVICE}.json}"
 image=$(jq -r --arg c "$container" '.[] | select(.name==$c) | .imageUri' "$image_file")
@@ -49,7 +61,19 @@ jq --arg c "$container" --arg img "$image" '
 revision=$(aws ecs register-task-definition --cli-input-json file://register-task-definition.json --output json | jq -r .taskDefinition.taskDefinitionArn)
 echo "${service}: ${base##*/} (code) + ${image} -> ${revision##*/}"
 
-aws ecs update-service --cluster "$cluster" --service "$service" --task-definition "$revision" --output json >/dev/null
+# Range 0..0: the service has never been released (components/firstRelease.ts).
+current_max=$(aws application-autoscaling describe-scalable-targets --service-namespace ecs --scalable-dimension ecs:service:DesiredCount \
+  --resource-ids "$scaling" --output json | jq -r '.ScalableTargets[0].MaxCapacity // empty')
+[ -n "$current_max" ] || { echo "${scaling} has no scalable target (pulumi up creates it with the service)" >&2; exit 1; }
+count=()
+if [ "$current_max" = "0" ]; then
+  count=(--desired-count "$desired")
+  echo "${service}: first release: ${desired} task(s), autoscaling ${min}..${max}"
+fi
+
+aws ecs update-service --cluster "$cluster" --service "$service" --task-definition "$revision" ${count[@]+"${count[@]}"} --output json >/dev/null
+aws application-autoscaling register-scalable-target --service-namespace ecs --scalable-dimension ecs:service:DesiredCount \
+  --resource-id "$scaling" --min-capacity "$min" --max-capacity "$max" --output json >/dev/null
 
 deadline=$(( $(date +%s) + ${DEPLOY_TIMEOUT_MINUTES:-30} * 60 ))
 while :; do

@@ -424,6 +424,7 @@ describe("DeliveryPipeline", () => {
                 "ecr:GetAuthorizationToken",
                 "ecs:DescribeTaskDefinition",
                 "ecs:RegisterTaskDefinition",
+                "application-autoscaling:DescribeScalableTargets",
                 "ec2:CreateNetworkInterface",
                 "ec2:DeleteNetworkInterface",
                 "ec2:DescribeDhcpOptions",

@@ -7,59 +7,11 @@
  * DEPLOY_TARGETS) against it.
  */
 import { strict as assert } from "node:assert";
-import { fixtureReferences, ofType, PlannedResource, planStack, stackSettings, StackPlan } from "../tools/harness";
+import { fixtureReferences, ofType, planStack, stackSettings, StackPlan } from "../tools/harness";
+import { asRegistered, deployEnv, EcsWorld, webTaskDefinition } from "./fixtures/ecsWorld";
 import { World } from "./fixtures/standin";
 
-const PROJECT = "aws:codebuild/project:Project";
 const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/test-web@sha256:" + "7".repeat(64);
-
-interface Td {
-    family: string;
-    revision: number;
-    taskDefinitionArn: string;
-    cpu: string;
-    memory: string;
-    containerDefinitions: { name: string; image: string; environment?: { name: string; value: string }[] }[];
-    [k: string]: unknown;
-}
-interface EcsWorld {
-    ecs: { taskDefinitions: Record<string, Td>; services: Record<string, { taskDefinition: string; desiredCount: number }>; registered: string[]; updates: { service: string; taskDefinition: string; desiredCount?: number }[] };
-    ssm: Record<string, string>;
-}
-
-const webTaskDefinition = (plan: StackPlan) => {
-    const td = ofType(plan, "aws:ecs/taskDefinition:TaskDefinition").find((r) => r.name.endsWith("-web"));
-    assert.ok(td, `${plan.stack} plans web's task definition`);
-    return td;
-};
-/** The planned task definition as ECS stores it after `pulumi up` registers it. */
-function asRegistered(td: PlannedResource, revision: number): Td {
-    const i = td.inputs as Record<string, unknown>;
-    const family = String(i.family);
-    const arn = `arn:aws:ecs:eu-west-1:123456789012:task-definition/${family}:${revision}`;
-    return {
-        family,
-        revision,
-        taskDefinitionArn: arn,
-        status: "ACTIVE",
-        requiresCompatibilities: i.requiresCompatibilities,
-        networkMode: i.networkMode,
-        cpu: String(i.cpu),
-        memory: String(i.memory),
-        runtimePlatform: i.runtimePlatform,
-        executionRoleArn: i.executionRoleArn,
-        taskRoleArn: i.taskRoleArn,
-        volumes: i.volumes,
-        containerDefinitions: JSON.parse(String(i.containerDefinitions)),
-        tags: Object.entries((i.tags ?? {}) as Record<string, string>).map(([key, value]) => ({ key, value })),
-    };
-}
-const deployEnv = (plan: StackPlan): Record<string, string> => {
-    const p = ofType(plan, PROJECT).find((r) => r.name.endsWith("-deploy-services"));
-    assert.ok(p, `${plan.stack} has a deploy project`);
-    const vars = (p.inputs.environment as { environmentVariables: { name: string; value: string }[] }).environmentVariables;
-    return Object.fromEntries(vars.map((v) => [v.name, v.value]));
-};
 
 describe("the pipeline deploys the task definition code owns (finding 3)", function () {
     this.timeout(60000);
@@ -85,7 +37,7 @@ describe("the pipeline deploys the task definition code owns (finding 3)", funct
 
     it("GIVEN cpu and environment changed in code and pulumi up run THEN the next pipeline deploy runs a revision with both and the release's image", () => {
         const family = String(webTaskDefinition(before).inputs.family);
-        const targets = JSON.parse(deployEnv(after).DEPLOY_TARGETS) as { name: string; cluster: string; service: string; parameter: string }[];
+        const targets = JSON.parse(deployEnv(after).DEPLOY_TARGETS) as { name: string; cluster: string; service: string; parameter: string; scalingResourceId: string }[];
         const web = targets.find((t) => t.name === "web");
         assert.ok(web);
         // Revision 1: the first pulumi up. 2: an earlier pipeline deploy (1 + an image). 3: pulumi up after the change.
@@ -100,6 +52,8 @@ describe("the pipeline deploys the task definition code owns (finding 3)", funct
                 updates: [],
             },
             ssm: { [web.parameter]: r3.taskDefinitionArn },
+            // A released service: its range is code's (components/firstRelease.ts).
+            autoscaling: { targets: { [web.scalingResourceId]: { min: 1, max: 2 } } },
         });
         const r = w.run("deploy-service.sh", { ...deployEnv(after), SERVICE: "web" }, { files: { "imagedefinitions-web.json": JSON.stringify([{ name: "web", imageUri: IMAGE }]) } });
         assert.equal(r.status, 0, r.err);

@@ -66,8 +66,9 @@ describe("deploying from nothing, in the README's order", () => {
     before(async () => {
         for (const stack of order) {
             try {
-                // Each stack sees only the stacks planned before it, with their real planned outputs.
-                plans[stack] = await planStack(stackSettings(stack), { stackOutputs: { ...deployed } });
+                // Each stack sees only the stacks planned before it, with their real planned outputs; a new
+                // account's image repositories are created in the same run, so they hold no image.
+                plans[stack] = await planStack(stackSettings(stack), { stackOutputs: { ...deployed }, emptyRepositories: true });
                 deployed[fqn(stack)] = plans[stack].outputs;
             } catch (e) {
                 failures[stack] = (e as Error).message;
@@ -92,6 +93,15 @@ describe("deploying from nothing, in the README's order", () => {
 
     it("THEN no planned step has an empty required value (CodePipeline action configuration, IAM resources, GitHub, peering)", () => {
         for (const stack of order) assert.deepEqual(emptyRequiredValues(plans[stack]), [], stack);
+    });
+
+    it("THEN every container service waits for its first image at 0 tasks and autoscaling 0..0, instead of retrying an image that cannot exist", () => {
+        for (const stack of order) {
+            const services = plans[stack].resources.filter((r) => r.type === "aws:ecs/service:Service");
+            assert.ok(services.length > 0, stack);
+            for (const svc of services) assert.equal(svc.inputs.desiredCount, 0, `${stack} ${svc.name}`);
+            for (const t of plans[stack].resources.filter((r) => r.type === "aws:appautoscaling/target:Target")) assert.equal(t.inputs.maxCapacity, 0, `${stack} ${t.name}`);
+        }
     });
 
     it("THEN prod's pipeline source is the hand-off bucket prod itself created, and staging writes into that very bucket", () => {

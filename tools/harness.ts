@@ -92,6 +92,8 @@ export interface PlanOptions {
     stackOutputs?: Record<string, Record<string, unknown>>;
     /** Run as a preview whose computed values are unknown (as before first creation). @default false */
     unknownOutputs?: boolean;
+    /** Image repositories hold no image yet (a new stage's first `pulumi up`). @default false */
+    emptyRepositories?: boolean;
     /** The program to run. @default stageline */
     program?: (s: StageSettings) => StageOutputs;
 }
@@ -128,7 +130,7 @@ export async function planStack(settings: StageSettings, opts: PlanOptions = {})
 }
 
 async function planStackTraced(settings: StageSettings, opts: PlanOptions): Promise<StackPlan> {
-    const ctx: MockContext = { region: settings.region, stackOutputs: opts.stackOutputs, unknownOutputs: opts.unknownOutputs };
+    const ctx: MockContext = { region: settings.region, stackOutputs: opts.stackOutputs, unknownOutputs: opts.unknownOutputs, emptyRepositories: opts.emptyRepositories };
     const byKey = new Map<string, { inputs: Record<string, unknown>; outputs: Record<string, unknown>; id?: string }>();
     const mocks = createMocks(ctx, (args, result) => {
         byKey.set(`${args.type}::${args.name}`, { inputs: args.inputs, outputs: result.state, id: result.id });

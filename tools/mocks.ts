@@ -44,6 +44,12 @@ export interface MockContext {
     stackOutputs?: Record<string, Record<string, unknown>>;
     /** Leave these output properties unknown (a preview before creation). */
     unknownOutputs?: boolean;
+    /**
+     * Image repositories hold no image yet: the first `pulumi up` of a new stage, whose services
+     * then wait for their first release (components/firstRelease.ts). @default false (every
+     * repository holds a released image, as on a stage that has been deployed before)
+     */
+    emptyRepositories?: boolean;
 }
 
 function arn(service: string, region: string, resource: string, global = false): string {
@@ -325,6 +331,12 @@ export function mockCall(token: string, inputs: Record<string, unknown>, ctx: Mo
         case "github:index/getTeam:getTeam": {
             const slug = String(inputs.slug);
             return { id: String(parseInt(hexId(`team:${slug}`, 7), 16)), slug, name: slug, nodeId: `T_${hexId(slug, 12)}`, members: [], repositories: [] };
+        }
+        case "aws:ecr/getImages:getImages": {
+            // ECR's ListImages for the repository: empty on a new stage, else one released image.
+            const repositoryName = String(inputs.repositoryName);
+            const imageIds = ctx.emptyRepositories ? [] : [{ imageDigest: `sha256:${hexId(`image:${repositoryName}`, 64)}`, imageTag: "release-2026.11.15" }];
+            return { repositoryName, registryId: inputs.registryId ?? MOCK_ACCOUNT, region: ctx.region, imageIds, id: repositoryName };
         }
         case "aws:iam/getPolicyDocument:getPolicyDocument":
             return { json: JSON.stringify({ Version: "2012-10-17", Statement: inputs.statements ?? [] }), id: "policy" };

@@ -108,7 +108,7 @@ async function plan(opts: RunPlanOptions, out: (l: string) => void, err: (l: str
     }
 
     const sources = loadSources(args.stacks, args.config);
-    const planned = await planStacks(sources, { program: opts.program, judge: opts.judge, onProgress: progress });
+    const planned = await planStacks(sources, { program: opts.program, judge: opts.judge, firstDeploy: args.firstDeploy, onProgress: progress });
 
     // Estimated only where shown: --cost prints it, --json carries it.
     const costs = args.cost || args.json ? planned.map((p) => estimateStack(p.plan, { assumptions })) : [];

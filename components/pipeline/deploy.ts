@@ -19,7 +19,11 @@ export const DEPLOY_BUILDSPEC = "deploy-service.yml";
 /** Minutes the deploy step waits for a rolling deployment (the old ECS action's DeploymentTimeout). */
 export const DEPLOY_TIMEOUT_MINUTES = 30;
 
-/** What scripts/deploy-service.sh reads for each service (DEPLOY_TARGETS). */
+/**
+ * What scripts/deploy-service.sh reads for each service (DEPLOY_TARGETS): where it runs, code's
+ * revision record, and code's task count and autoscaling range, which the script applies (a new
+ * stage's services wait at 0..0 for their first deploy: components/firstRelease.ts).
+ */
 export function deployTargets(services: readonly FargateService[]): pulumi.Output<string> {
     return pulumi.jsonStringify(
         services.map((s) => ({
@@ -28,6 +32,10 @@ export function deployTargets(services: readonly FargateService[]): pulumi.Outpu
             service: s.runtime.ecsServiceName,
             container: s.runtime.containerName,
             parameter: s.runtime.taskDefinitionParameterName,
+            scalingResourceId: s.runtime.scalingResourceId,
+            desiredCount: s.settings.desiredCount,
+            minCount: s.settings.minCount,
+            maxCount: s.settings.maxCount,
         })),
     );
 }
@@ -57,6 +65,17 @@ export function deployStatements(
             Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
         },
         { Sid: "UpdateStageServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: services.map((s) => s.runtime.ecsServiceArn) },
+        // Code's autoscaling range, applied on each deploy (a new service waits at 0..0): RegisterScalableTarget
+        // is scoped to the scalable target; DescribeScalableTargets has no resource-level form
+        // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsapplicationautoscaling.html).
+        { Sid: "ReadScalableTargets", Effect: "Allow", Action: ["application-autoscaling:DescribeScalableTargets"], Resource: "*" },
+        {
+            Sid: "ApplyCodeScalingRange",
+            Effect: "Allow",
+            Action: ["application-autoscaling:RegisterScalableTarget"],
+            Resource: services.map((s) => s.runtime.scalableTargetArn),
+            Condition: { StringEquals: { "application-autoscaling:service-namespace": "ecs", "application-autoscaling:scalable-dimension": "ecs:service:DesiredCount" } },
+        },
         {
             Sid: "PassServiceRolesToEcsTasks",
             Effect: "Allow",

@@ -8,6 +8,7 @@ import { judgeStack, JudgedResource, policyCatalog } from "../../policy/run";
 import { UNKNOWN as U } from "../../policy/rule";
 import { T } from "../../policy/types";
 import { res, urnOf } from "./fixtures";
+import { AWAITING_FIRST_IMAGE, RELEASE_STATE_TAG } from "../../lib/releaseState";
 import { EC2_CASES } from "./ec2Cases";
 
 type Build = (stack: string) => JudgedResource[];
@@ -22,6 +23,8 @@ interface Case {
     readonly unknown?: { readonly resources: Build; readonly message: string };
 }
 
+/** The tags of a service created before its repository held any image (lib/releaseState.ts). */
+const AWAITING = { stage: "prod", [RELEASE_STATE_TAG]: AWAITING_FIRST_IMAGE };
 const one = (type: string, name: string, props: Record<string, unknown>): Build => (s) => [res(s, type, name, props)];
 const unknownMsg = (type: string, name: string, path: string, computed = true) =>
     `${type} "${name}": ${path} is unknown during preview (${computed ? "computed during the update" : "no value yet, probably computed from another resource"}); it will be checked on update`;
@@ -331,16 +334,43 @@ const CASES: Case[] = [
     {
         rule: "prod-ecs-service-two-tasks",
         scope: "prod",
-        good: one(T.ecsService, "web", { desiredCount: 2 }),
-        bad: [{ when: "one task", resources: one(T.ecsService, "web", { desiredCount: 1 }), message: 'ECS service "web" must run at least 2 tasks in prod (desiredCount is 1).' }],
+        // A new stage's service waits at 0 tasks for its first image (components/firstRelease.ts): that, and only that, passes.
+        good: (s) => [res(s, T.ecsService, "web", { desiredCount: 2 }), res(s, T.ecsService, "new", { desiredCount: 0, tags: AWAITING })],
+        bad: [
+            { when: "one task", resources: one(T.ecsService, "web", { desiredCount: 1 }), message: 'ECS service "web" must run at least 2 tasks in prod (desiredCount is 1).' },
+            { when: "0 tasks, not awaiting its first image", resources: one(T.ecsService, "web", { desiredCount: 0 }), message: 'ECS service "web" must run at least 2 tasks in prod (desiredCount is 0).' },
+            { when: "tagged awaiting but running one task", resources: one(T.ecsService, "web", { desiredCount: 1, tags: AWAITING }), message: 'ECS service "web" must run at least 2 tasks in prod (desiredCount is 1).' },
+        ],
         unknown: { resources: one(T.ecsService, "web", { desiredCount: U.number }), message: unknownMsg(T.ecsService, "web", "desiredCount") },
     },
     {
         rule: "prod-autoscaling-min-two",
         scope: "prod",
-        good: one(T.appAutoscalingTarget, "web-scaling", { scalableDimension: "ecs:service:DesiredCount", serviceNamespace: "ecs", minCapacity: 2, maxCapacity: 10 }),
-        bad: [{ when: "a minimum of 1", resources: one(T.appAutoscalingTarget, "web-scaling", { scalableDimension: "ecs:service:DesiredCount", serviceNamespace: "ecs", minCapacity: 1, maxCapacity: 10 }), message: 'autoscaling target "web-scaling" lets an ECS service scale to 1 task(s) in prod (minCapacity is 1); at least 2.' }],
+        good: (s) => [
+            res(s, T.appAutoscalingTarget, "web-scaling", { scalableDimension: "ecs:service:DesiredCount", serviceNamespace: "ecs", minCapacity: 2, maxCapacity: 10 }),
+            res(s, T.appAutoscalingTarget, "new-scaling", { scalableDimension: "ecs:service:DesiredCount", serviceNamespace: "ecs", minCapacity: 0, maxCapacity: 0, tags: AWAITING }),
+        ],
+        bad: [
+            { when: "a minimum of 1", resources: one(T.appAutoscalingTarget, "web-scaling", { scalableDimension: "ecs:service:DesiredCount", serviceNamespace: "ecs", minCapacity: 1, maxCapacity: 10 }), message: 'autoscaling target "web-scaling" lets an ECS service scale to 1 task(s) in prod (minCapacity is 1); at least 2.' },
+            {
+                when: "tagged awaiting but able to scale out (0..4)",
+                resources: one(T.appAutoscalingTarget, "web-scaling", { scalableDimension: "ecs:service:DesiredCount", serviceNamespace: "ecs", minCapacity: 0, maxCapacity: 4, tags: AWAITING }),
+                message: 'autoscaling target "web-scaling" lets an ECS service scale to 0 task(s) in prod (minCapacity is 0); at least 2.',
+            },
+        ],
         unknown: { resources: one(T.appAutoscalingTarget, "web-scaling", { scalableDimension: "ecs:service:DesiredCount", minCapacity: U.number }), message: unknownMsg(T.appAutoscalingTarget, "web-scaling", "minCapacity") },
+    },
+    {
+        rule: "service-awaiting-first-image",
+        scope: "all",
+        good: one(T.ecsService, "web", { desiredCount: 2 }),
+        bad: [
+            {
+                when: "a service created before its repository held an image",
+                resources: one(T.ecsService, "web", { desiredCount: 0, tags: AWAITING }),
+                message: 'ECS service "web" awaits its first image: it runs 0 tasks (autoscaling 0..0) and its URL answers 503 until the stage\'s pipeline deploys a release; run the pipeline after this deploy.',
+            },
+        ],
     },
     {
         rule: "cannot-judge-opaque-resources",

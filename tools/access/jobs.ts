@@ -89,6 +89,9 @@ const has = (c: JobContext, type: string, part: string) => ofType(c.plan, type).
 /** The stage's uploads bucket (not its backup), when it has one. */
 const uploadsBucket = (c: JobContext) => ofType(c.plan, "aws:s3/bucket:Bucket").find((b) => /-uploads$/.test(b.name))?.outputs.bucket as string | undefined;
 const services = (c: JobContext) => ofType(c.plan, "aws:ecs/service:Service");
+const scalableTargets = (c: JobContext) => ofType(c.plan, "aws:appautoscaling/target:Target").filter((t) => t.inputs.scalableDimension === "ecs:service:DesiredCount");
+/** What RegisterScalableTarget is called with for an ECS service (its condition keys). */
+const SCALING_CONTEXT = { "application-autoscaling:service-namespace": "ecs", "application-autoscaling:scalable-dimension": "ecs:service:DesiredCount" };
 const acct = MOCK_ACCOUNT;
 
 /** What every CodeBuild step does: write its logs, read/write artifacts, use the stage key. */
@@ -322,8 +325,14 @@ export const JOBS: Job[] = [
     },
     {
         role: /^deploy-services-role$/,
-        purpose: "CodeBuild Deploy: register code's task definition (from SSM) with the release image, update each service, wait until stable",
-        docs: [DOC.codebuildRole, DOC.ecsAction, DOC.ecsTagOnCreate, "https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-parameter-access.html"],
+        purpose: "CodeBuild Deploy: register code's task definition (from SSM) with the release image, update each service, apply code's autoscaling range, wait until stable",
+        docs: [
+            DOC.codebuildRole,
+            DOC.ecsAction,
+            DOC.ecsTagOnCreate,
+            "https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-parameter-access.html",
+            "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html",
+        ],
         assumedBy: () => codebuild,
         calls: (c) => {
             const out: Call[] = [...buildBasics(c, "deploy-services")];
@@ -335,6 +344,11 @@ export const JOBS: Job[] = [
             }
             out.push({ action: "ecs:DescribeTaskDefinition", resource: "*" }, { action: "ecs:RegisterTaskDefinition", resource: "*" });
             for (const s of services(c)) out.push({ action: "ecs:UpdateService", resource: String(s.outputs.arn) }, { action: "ecs:DescribeServices", resource: String(s.outputs.arn) });
+            // Code's autoscaling range, applied on every deploy; a new service leaves 0..0 here (components/firstRelease.ts).
+            out.push({ action: "application-autoscaling:DescribeScalableTargets", resource: "*", note: "is the service still awaiting its first release?" });
+            for (const t of scalableTargets(c)) {
+                out.push({ action: "application-autoscaling:RegisterScalableTarget", resource: String(t.outputs.arn), context: SCALING_CONTEXT, note: `code's range for ${t.name}` });
+            }
             for (const r of ofType(c.plan, "aws:iam/role:Role").filter((r) => /-(execution|task)$/.test(r.name))) {
                 out.push({ action: "iam:PassRole", resource: String(r.outputs.arn), context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
             }
@@ -345,6 +359,8 @@ export const JOBS: Job[] = [
             ...services(c).map((s) => ({ action: "ecs:DeleteService", resource: String(s.outputs.arn) })),
             { action: "ecs:TagResource", resource: services(c).length > 0 ? String(services(c)[0].outputs.arn) : `arn:aws:ecs:${c.region}:${acct}:service/x/y`, note: "retag a running service" },
             { action: "ssm:PutParameter", resource: `arn:aws:ssm:${c.region}:${acct}:parameter/stageline/${c.stage}/web/task-definition`, note: "code owns the revision" },
+            { action: "application-autoscaling:RegisterScalableTarget", resource: `arn:aws:application-autoscaling:${c.region}:${acct}:scalable-target/0123456789abcdef0123`, context: SCALING_CONTEXT, note: "a scalable target not of its services" },
+            ...scalableTargets(c).map((t) => ({ action: "application-autoscaling:DeregisterScalableTarget", resource: String(t.outputs.arn), note: "remove a service's autoscaling" })),
         ],
     },
     {
@@ -461,6 +477,8 @@ export const JOBS: Job[] = [
             { action: "ec2:DescribeVpcs", resource: "*" },
             { action: "iam:GetRole", resource: `arn:aws:iam::${acct}:role/${c.stage}-github-deploy` },
             { action: "route53:ListResourceRecordSets", resource: `arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ` },
+            // The program asks whether each repository holds an image yet (components/firstRelease.ts).
+            ...ofType(c.plan, "aws:ecr/repository:Repository").map((r) => ({ action: "ecr:ListImages", resource: String(r.outputs.arn), note: "aws.ecr.getImages" })),
         ],
         never: (c) => [
             { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${acct}:role/${c.stage}-github-deploy` },
@@ -607,6 +625,8 @@ function deployCalls(c: JobContext): Call[] {
     const out: Call[] = [
         { action: "sts:GetCallerIdentity", resource: "*" },
         { action: "ec2:CreateVpc", resource: `arn:aws:ec2:${c.region}:${acct}:vpc/*`, context: tag },
+        // The program asks whether each repository holds an image yet (components/firstRelease.ts).
+        ...ofType(c.plan, "aws:ecr/repository:Repository").map((r) => ({ action: "ecr:ListImages", resource: String(r.outputs.arn), note: "aws.ecr.getImages" })),
     ];
     const dash = ofType(c.plan, "aws:cloudwatch/dashboard:Dashboard")[0];
     if (dash) out.push({ action: "cloudwatch:PutDashboard", resource: `arn:aws:cloudwatch::${acct}:dashboard/${dash.inputs.dashboardName}`, note: "the stage's dashboard" });

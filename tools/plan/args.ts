@@ -20,6 +20,8 @@ Options:
   --validate           check each stack against AWS's own rules offline (@aws/cloudformation-validate);
                        errors fail the plan (exit 1), info findings are counted
   --validate-info      with --validate, list the info-level findings too
+  --first-deploy       plan each stack as its first \`pulumi up\`: image repositories are empty, so
+                       services wait at 0 tasks for the pipeline's first deploy (reported)
   --quiet              print only the verdicts and the final summary line
   --debug              print the stack trace of an unexpected error
   --help               show this help
@@ -54,6 +56,8 @@ export interface PlanArgs {
     readonly validate: boolean;
     /** List info-level validator findings (implies `validate`). */
     readonly validateInfo: boolean;
+    /** Plan as a new stage's first `pulumi up` (empty image repositories). */
+    readonly firstDeploy: boolean;
     readonly debug: boolean;
     readonly help: boolean;
 }
@@ -73,6 +77,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     let costAssumptions: string | undefined;
     let validate = false;
     let validateInfo = false;
+    let firstDeploy = false;
     let debug = false;
     let help = false;
 
@@ -122,6 +127,9 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
                 validate = true;
                 validateInfo = true;
                 break;
+            case "--first-deploy":
+                firstDeploy = true;
+                break;
             case "--quiet":
             case "-q":
                 quiet = true;
@@ -139,5 +147,5 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     }
     if (config !== undefined && stacks.length > 1) throw new UsageError("--config plans one stack: give at most one --stack to name it");
     if (compare && (config !== undefined || stacks.length > 0)) throw new UsageError("--compare takes its two stacks itself; drop --stack/--config");
-    return { stacks, config, json, markdown, mermaid, compare, quiet, cost, costAssumptions, validate, validateInfo, debug, help };
+    return { stacks, config, json, markdown, mermaid, compare, quiet, cost, costAssumptions, validate, validateInfo, firstDeploy, debug, help };
 }

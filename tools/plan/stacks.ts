@@ -172,6 +172,8 @@ function collectDifferences(raw: unknown, clean: unknown, out: Set<string>): voi
 export interface PlanStacksOptions {
     program?: Program;
     judge?: Judge;
+    /** Plan each stack as its first `pulumi up`: image repositories hold no image yet. @default false */
+    firstDeploy?: boolean;
     /** Called when a stack starts and when it is done. */
     onProgress?: (event: { stack: string; done?: PlannedStack; index: number; total: number }) => void;
 }
@@ -200,7 +202,7 @@ export async function planStacks(sources: readonly StackSource[], opts: PlanStac
         const program = watchSecrets(opts.program ?? stageline, secretInputs, secretOutputs, pending);
         let plan: StackPlan;
         try {
-            plan = await planStack(s, { stackOutputs, program });
+            plan = await planStack(s, { stackOutputs, program, emptyRepositories: opts.firstDeploy });
         } catch (e) {
             throw asStackRefusal(source.stack, e);
         }
