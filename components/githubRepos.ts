@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import type { Stage } from "../lib/stage";
+import { BRANCHES, RELEASE_BRANCH } from "../lib/branches";
 import { Tags } from "./types";
 import { OIDC_HOST, PREVIEW_ROLE_NAME, deployPolicyDocuments, deployTrustPolicy } from "./deployRolePolicy";
 import type { PolicyDocument } from "./deployRolePolicy";
@@ -68,8 +69,8 @@ export interface GitHubArgs {
     readonly automationAppId?: number;
 }
 
-/** The branches created and protected in every repository that deploys. */
-export const STAGE_BRANCHES = ["dev", "qa", "main"] as const;
+/** The branches created and protected in every repository that deploys (the one list: lib/branches.ts). */
+export const STAGE_BRANCHES = BRANCHES;
 /** The team's work states, as issue/PR labels. */
 export const WORK_LABELS: readonly { name: string; color: string; description: string }[] = [
     { name: "In Progress", color: "fbca04", description: "Someone is working on it" },
@@ -255,12 +256,12 @@ function createRepository(ctx: Ctx, r: RepositoryArgs): github.Repository {
 function createBranches(ctx: Ctx, r: RepositoryArgs, repo: github.Repository, after: pulumi.Resource[]): pulumi.Resource[] {
     const out: pulumi.Resource[] = [];
     if (r.deploys) {
-        for (const b of STAGE_BRANCHES.filter((x) => x !== "main")) {
+        for (const b of STAGE_BRANCHES.filter((x) => x !== RELEASE_BRANCH)) {
             // Created after the gate file is on main, so every stage branch carries it.
-            out.push(new github.Branch(`${ctx.name}-${r.name}-branch-${b}`, { repository: repo.name, branch: b, sourceBranch: "main" }, { ...ctx.gh, dependsOn: after }));
+            out.push(new github.Branch(`${ctx.name}-${r.name}-branch-${b}`, { repository: repo.name, branch: b, sourceBranch: RELEASE_BRANCH }, { ...ctx.gh, dependsOn: after }));
         }
     }
-    out.push(new github.BranchDefault(`${ctx.name}-${r.name}-default-branch`, { repository: repo.name, branch: "main" }, ctx.gh));
+    out.push(new github.BranchDefault(`${ctx.name}-${r.name}-default-branch`, { repository: repo.name, branch: RELEASE_BRANCH }, ctx.gh));
     return out;
 }
 
@@ -281,7 +282,7 @@ function commitReleaseGate(ctx: Ctx, r: RepositoryArgs, repo: github.Repository,
         `${ctx.name}-${r.name}-release-gate`,
         {
             repository: repo.name,
-            branch: "main",
+            branch: RELEASE_BRANCH,
             file: RELEASE_WORKFLOW_PATH,
             content: workflow,
             commitMessage: `Release gate: PRs into main need the "${RELEASE_LABEL}" label (managed by stageline)`,
@@ -305,7 +306,7 @@ function commitReleaseGate(ctx: Ctx, r: RepositoryArgs, repo: github.Repository,
  */
 function createRulesets(ctx: Ctx, r: RepositoryArgs, repo: github.Repository, after: pulumi.Resource[]): void {
     const g = ctx.args.github;
-    const branches = r.deploys ? [...STAGE_BRANCHES] : ["main"];
+    const branches = r.deploys ? [...STAGE_BRANCHES] : [RELEASE_BRANCH];
     const checks = r.kind === "infrastructure" ? [...g.requiredChecks] : [];
     const bypassActors = releaseGateBypass(g, r);
     const statusChecks = (names: string[]) =>
@@ -342,7 +343,7 @@ function createRulesets(ctx: Ctx, r: RepositoryArgs, repo: github.Repository, af
             target: "branch",
             enforcement: "active",
             bypassActors,
-            conditions: { refName: { includes: ["refs/heads/main"], excludes: [] } },
+            conditions: { refName: { includes: [`refs/heads/${RELEASE_BRANCH}`], excludes: [] } },
             rules: {
                 requiredLinearHistory: true,
                 nonFastForward: true,
