@@ -154,11 +154,11 @@ export function buildDiagram(p: PlannedStack): Diagram {
     let previous: string | undefined;
     for (const pl of pipelines) {
         const sg: Subgraph = { id: nodeId("pipeline", pl.name), label: `pipeline ${pl.name}`, nodes: [], subgraphs: [] };
-        const stages = Array.isArray(pl.inputs.stages) ? (pl.inputs.stages as { name?: unknown; actions?: { name?: unknown; runOrder?: unknown }[] }[]) : [];
+        const pipelineStages = Array.isArray(pl.inputs.stages) ? (pl.inputs.stages as { name?: unknown; actions?: { name?: unknown; runOrder?: unknown }[] }[]) : [];
         previous = undefined;
-        for (const st of stages) {
+        for (const st of pipelineStages) {
             const id = nodeId("stage", pl.name, String(st.name ?? "stage"));
-            // A stage with several steps lists them in run order, parallel ones joined by "+"
+            // A pipeline stage with several steps lists them in run order, parallel ones joined by "+"
             // (Deploy: Deploy-web → SmokeTest → LoadTest → SignOff).
             const byOrder = new Map<number, string[]>();
             for (const a of st.actions ?? []) byOrder.set(Number(a.runOrder ?? 1), [...(byOrder.get(Number(a.runOrder ?? 1)) ?? []), String(a.name ?? "action")]);
