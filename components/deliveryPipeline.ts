@@ -28,7 +28,7 @@ import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import * as iam from "./pipeline/iam";
 import { HandoffLocation, publishStatements, sourceStatements, publisherRepositoryArns, publisherKeyStatements } from "./pipeline/handoff";
 import { keepLogs } from "./dataGuard";
-import { LoadTestArgs, createPipelineTools, gateVariables, gateStatement, loadTestProjectSpec, SIGN_OFF_LOAD_TEST } from "./pipeline/loadTest";
+import { LoadTestArgs, createPipelineTools, loadTestGateVariables, gateStatement, loadTestProjectSpec, SIGN_OFF_LOAD_TEST } from "./pipeline/loadTest";
 import { inlineScripts } from "./pipeline/scripts";
 import * as deploy from "./pipeline/deploy";
 import { pruneSnapshotStatement } from "./pipeline/snapshots";
@@ -730,7 +730,7 @@ function promotePipelineStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefine
             ECR_REGISTRY: pulumi.interpolate`${env.accountId}.dkr.ecr.${env.region}.amazonaws.com`,
             AMI_TARGETS: JSON.stringify(instances.map((s) => ({ name: s.serviceName }))),
             COPY_KMS_KEY_ARN: env.kmsKeyArn,
-            ...gateVariables(tools),
+            ...loadTestGateVariables(tools),
         },
         privileged: containers.length > 0,
         timeoutMinutes: instances.length > 0 ? Math.max(p.buildTimeoutMinutes, BAKE_TIMEOUT_MINUTES) : undefined,

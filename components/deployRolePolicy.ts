@@ -544,8 +544,8 @@ function dnsRecordStatements(names: readonly string[]): PolicyStatement[] {
     ];
 }
 
-/** The role's trust policy: only the stage's deployment gate (GitHub Environment `gateName`) of the infrastructure repository. */
-export function deployTrustPolicy(providerArn: string, owner: string, infraRepository: string, gateName: string): PolicyDocument & { Statement: object[] } {
+/** The role's trust policy: only the stage's deployment gate (GitHub Environment `deploymentGateName`) of the infrastructure repository. */
+export function deployTrustPolicy(providerArn: string, owner: string, infraRepository: string, deploymentGateName: string): PolicyDocument & { Statement: object[] } {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -557,7 +557,7 @@ export function deployTrustPolicy(providerArn: string, owner: string, infraRepos
                 Condition: {
                     StringEquals: {
                         [`${OIDC_HOST}:aud`]: "sts.amazonaws.com",
-                        [`${OIDC_HOST}:sub`]: `repo:${owner}/${infraRepository}:environment:${gateName}`,
+                        [`${OIDC_HOST}:sub`]: `repo:${owner}/${infraRepository}:environment:${deploymentGateName}`,
                     },
                 },
             } as unknown as PolicyStatement,

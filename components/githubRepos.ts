@@ -162,9 +162,9 @@ export class GitHubRepos extends pulumi.ComponentResource {
         const providerArn = hangOn.oidcProviderArn;
         const infraRepo = hangOn.infraRepository;
 
-        const gate = createDeploymentGate(ctx, infraRepo);
+        const deploymentGate = createDeploymentGate(ctx, infraRepo);
         const role = createDeployRole(ctx, providerArn);
-        createGateVariables(ctx, infraRepo, gate, role.arn);
+        createDeploymentGateVariables(ctx, infraRepo, deploymentGate, role.arn);
         if (org) createPreviewRole(ctx, providerArn, infraRepo);
 
         this.deployRoleArn = role.arn;
@@ -369,7 +369,7 @@ function createDeploymentGate(ctx: Ctx, infraRepo: pulumi.Input<string>): github
     const users = g.reviewers.map((login) => github.getUserOutput({ username: login }, { parent: ctx.parent, provider: ctx.gh.provider }).id.apply(Number));
     const teams = g.reviewerTeams.map((slug) => github.getTeamOutput({ slug, summaryOnly: true }, { parent: ctx.parent, provider: ctx.gh.provider }).id.apply(Number));
     const hasReviewers = users.length + teams.length > 0;
-    const gate = new github.RepositoryEnvironment(
+    const deploymentGate = new github.RepositoryEnvironment(
         `${name}-environment`,
         {
             repository: infraRepo,
@@ -383,10 +383,10 @@ function createDeploymentGate(ctx: Ctx, infraRepo: pulumi.Input<string>): github
     );
     new github.RepositoryEnvironmentDeploymentPolicy(
         `${name}-environment-branch-${g.deployBranch}`,
-        { repository: infraRepo, environment: gate.environment, branchPattern: g.deployBranch },
+        { repository: infraRepo, environment: deploymentGate.environment, branchPattern: g.deployBranch },
         ctx.gh,
     );
-    return gate;
+    return deploymentGate;
 }
 
 /** The deploy role's physical name: fixed, so its own policy can deny editing it. */
@@ -493,15 +493,15 @@ export function previewTrustPolicy(providerArn: string, owner: string, infraRepo
 }
 
 /** Actions variables of the stage's deployment gate: the role to assume and the region. */
-function createGateVariables(ctx: Ctx, infraRepo: pulumi.Input<string>, gate: github.RepositoryEnvironment, roleArn: pulumi.Output<string>): void {
+function createDeploymentGateVariables(ctx: Ctx, infraRepo: pulumi.Input<string>, deploymentGate: github.RepositoryEnvironment, roleArn: pulumi.Output<string>): void {
     new github.ActionsEnvironmentVariable(
         `${ctx.name}-deploy-role-variable`,
-        { repository: infraRepo, environment: gate.environment, variableName: DEPLOY_ROLE_VARIABLE, value: roleArn },
+        { repository: infraRepo, environment: deploymentGate.environment, variableName: DEPLOY_ROLE_VARIABLE, value: roleArn },
         ctx.gh,
     );
     new github.ActionsEnvironmentVariable(
         `${ctx.name}-region-variable`,
-        { repository: infraRepo, environment: gate.environment, variableName: "AWS_REGION", value: ctx.args.region },
+        { repository: infraRepo, environment: deploymentGate.environment, variableName: "AWS_REGION", value: ctx.args.region },
         ctx.gh,
     );
 }

@@ -161,7 +161,7 @@ export function gateStatement(tools: PipelineTools): iam.Statement {
 }
 
 /** The promote project's environment variables for the gate line of buildspecs/promote.yml. */
-export function gateVariables(tools: PipelineTools): Record<string, pulumi.Input<string>> {
+export function loadTestGateVariables(tools: PipelineTools): Record<string, pulumi.Input<string>> {
     return { TOOLS_BUCKET: tools.bucket.bucket, LOAD_TEST_GATE_KEY };
 }
 

@@ -175,7 +175,7 @@ export function buildDiagram(p: PlannedStack): Diagram {
     if (!pipelines.length && s.pipeline.enabled) {
         const comp = of(T.delivery)[0];
         const id = "pipeline";
-        d.nodes.push({ id, label: `${comp?.name ?? "pipeline"}: ${s.pipeline.trigger}${s.pipeline.trigger === "promote" ? "" : ` ${s.pipeline.branch}`}<br/>(stages not planned yet)`, shape: "stadium" });
+        d.nodes.push({ id, label: `${comp?.name ?? "pipeline"}: ${s.pipeline.trigger}${s.pipeline.trigger === "promote" ? "" : ` ${s.pipeline.branch}`}<br/>(pipeline stages not planned yet)`, shape: "stadium" });
         for (const svc of serviceIds) d.edges.push({ from: id, to: svc, label: "deploy" });
     }
     return d;

@@ -6,7 +6,7 @@ import { DEFAULT_REPOSITORIES, MANAGED_BRANCHES } from "../defaults";
 import { STAGE_BRANCH } from "../../../lib/branches";
 import { definedOnly, SectionContext } from "./context";
 
-/** GitHub: repositories, rulesets, the stage's Environment and reviewers. */
+/** GitHub: repositories, rulesets, the stage's deployment gate and its reviewers. */
 export function resolveGitHub(ctx: SectionContext): GitHubSettings {
     const { stage, c, d, k, problems } = ctx;
     const g = c.github ?? {};
