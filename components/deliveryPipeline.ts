@@ -13,7 +13,7 @@
  * runs one instance refresh per EC2 service next to the ECS deploys; prod's Promote copies
  * staging's approved AMI into prod's own AMI.
  *
- * Which stages exist is decided by `PipelineArgs` (trigger, approval, snapshotBeforeDeploy,
+ * Which pipeline stages exist is decided by `PipelineArgs` (trigger, approval, snapshotBeforeDeploy,
  * signOff) and the services' runtimes, not by the stage's name. The buildspecs are real files
  * under `buildspecs/`.
  */
@@ -28,7 +28,7 @@ import { DatabaseConnection, EnvironmentRefs, Tags } from "./types";
 import * as iam from "./pipeline/iam";
 import { HandoffLocation, publishStatements, sourceStatements, publisherRepositoryArns, publisherKeyStatements } from "./pipeline/handoff";
 import { keepLogs } from "./dataGuard";
-import { LoadTestArgs, createPipelineTools, gateEnvironment, gateStatement, loadTestProjectSpec, SIGN_OFF_LOAD_TEST } from "./pipeline/loadTest";
+import { LoadTestArgs, createPipelineTools, loadTestGateVariables, gateStatement, loadTestProjectSpec, SIGN_OFF_LOAD_TEST } from "./pipeline/loadTest";
 import { inlineScripts } from "./pipeline/scripts";
 import * as deploy from "./pipeline/deploy";
 import { pruneSnapshotStatement } from "./pipeline/snapshots";
@@ -57,7 +57,7 @@ export interface PipelineArgs {
     readonly approverEmails: readonly string[];
     /** A database snapshot (and uploads backup) before deploy. */
     readonly snapshotBeforeDeploy: boolean;
-    /** A sign-off approval after the smoke test; rejecting it rolls the stage back. */
+    /** A sign-off approval after the smoke test; rejecting it rolls the Deploy pipeline stage back. */
     readonly signOff: boolean;
     readonly buildComputeType: string;
     readonly buildTimeoutMinutes: number;
@@ -103,8 +103,8 @@ export interface DeliveryPipelineArgs {
     readonly publishTo?: HandoffLocation;
 }
 
-/** Stage names of the pipeline, in the order they may appear. */
-export const STAGE_NAMES = {
+/** The pipeline stages' names (CodePipeline's `stages[].name`, not the platform's stages), in the order they may appear. */
+export const PIPELINE_STAGE_NAMES = {
     source: "Source",
     build: "Build",
     bake: "Bake",
@@ -209,8 +209,8 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         const ctx: Ctx = { name, args, containers, instances, parent: this, tags, artifacts, logGroup, steps: [], pipelineStatements: [] };
 
         const approvalTopic = p.approval || p.signOff ? createApprovalTopic(ctx) : undefined;
-        const stages = p.trigger === "promote" ? promoteStages(ctx, approvalTopic) : buildStages(ctx, approvalTopic, args.publishTo);
-        const pipeline = createPipeline(ctx, stages, approvalTopic);
+        const pipelineStages = p.trigger === "promote" ? promotePipelineStages(ctx, approvalTopic) : buildPipelineStages(ctx, approvalTopic, args.publishTo);
+        const pipeline = createPipeline(ctx, pipelineStages, approvalTopic);
 
         if (p.schedule !== undefined) createSchedule(ctx, pipeline);
         createNotifications(ctx, pipeline);
@@ -266,7 +266,8 @@ interface ProjectSpec {
     readonly buildspecFile: string;
     readonly statements: pulumi.Input<iam.Statement>[];
     readonly kmsKeys?: pulumi.Input<string>[];
-    readonly environment: Record<string, pulumi.Input<string>>;
+    /** The step's environment variables (CodeBuild's `environment.environmentVariables`), besides STAGE. */
+    readonly variables: Record<string, pulumi.Input<string>>;
     /** Docker builds need privileged mode. */
     readonly privileged?: boolean;
     /** Run inside the stage's VPC (reaches internal load balancers). */
@@ -298,7 +299,7 @@ function buildProject(ctx: Ctx, spec: ProjectSpec): BuildStep {
                 type: "LINUX_CONTAINER",
                 imagePullCredentialsType: "CODEBUILD",
                 privilegedMode: spec.privileged ?? false,
-                environmentVariables: Object.entries({ STAGE: stage, ...spec.environment }).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
+                environmentVariables: Object.entries({ STAGE: stage, ...spec.variables }).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
             },
             logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: ctx.logGroup.name, streamName: spec.key }, s3Logs: { status: "DISABLED" } },
             vpcConfig: spec.inVpc ? { vpcId: env.vpcId, subnets: env.workloadSubnetIds, securityGroupIds: spec.securityGroupIds ?? [env.appSecurityGroupId] } : undefined,
@@ -316,7 +317,7 @@ function buildProject(ctx: Ctx, spec: ProjectSpec): BuildStep {
 // ---------------------------------------------------------------------------------------------
 
 type Action = aws.types.input.codepipeline.PipelineStageAction;
-type StageDef = aws.types.input.codepipeline.PipelineStage;
+type PipelineStageDef = aws.types.input.codepipeline.PipelineStage;
 
 /** The pipeline execution id, passed to CodeBuild as PIPELINE_EXECUTION_ID. */
 const EXECUTION_ID = "#{codepipeline.PipelineExecutionId}";
@@ -368,7 +369,7 @@ function ecsDeployActions(ctx: Ctx, input: string, runOrder: number): Action[] {
         description: "deploy each service: the task definition code registered, with the release's image",
         buildspecFile: deploy.DEPLOY_BUILDSPEC,
         statements: deploy.deployStatements(ctx.containers, env.region, env.accountId),
-        environment: { DEPLOY_TARGETS: deploy.deployTargets(ctx.containers), DEPLOY_TIMEOUT_MINUTES: String(deploy.DEPLOY_TIMEOUT_MINUTES) },
+        variables: { DEPLOY_TARGETS: deploy.deployTargets(ctx.containers), DEPLOY_TIMEOUT_MINUTES: String(deploy.DEPLOY_TIMEOUT_MINUTES) },
         timeoutMinutes: deploy.DEPLOY_TIMEOUT_MINUTES + 15,
     });
     return ctx.containers.map((svc) => codeBuildAction(step, { name: `Deploy-${svc.serviceName}`, inputs: [input], runOrder, env: { SERVICE: svc.serviceName } }));
@@ -400,7 +401,7 @@ function backupSteps(ctx: Ctx, input: string): { snapshot: BuildStep; uploads?: 
             pruneSnapshotStatement(iam.snapshotArnPattern(env.region, env.accountId, prefix)),
             ...clone,
         ],
-        environment: { DB_INSTANCE_ID: database.instanceId, SNAPSHOT_PREFIX: prefix, ARTIFACT_BUCKET: ctx.artifacts.bucket, SNAPSHOTS_TO_KEEP: String(ctx.args.pipeline.snapshotsToKeep) },
+        variables: { DB_INSTANCE_ID: database.instanceId, SNAPSHOT_PREFIX: prefix, ARTIFACT_BUCKET: ctx.artifacts.bucket, SNAPSHOTS_TO_KEEP: String(ctx.args.pipeline.snapshotsToKeep) },
     });
     if (ctx.args.uploadsBucketArn === undefined || ctx.args.uploadsBucketName === undefined) return { snapshot };
     const backupBucket = new SecureBucket(
@@ -420,16 +421,16 @@ function backupSteps(ctx: Ctx, input: string): { snapshot: BuildStep; uploads?: 
         description: "copy the uploads bucket before deploy",
         buildspecFile: "uploads-backup.yml",
         statements: [...iam.uploadsBackupStatements(ctx.args.uploadsBucketArn, backupBucket.arn), ...clone],
-        environment: { UPLOADS_BUCKET: ctx.args.uploadsBucketName, BACKUP_BUCKET: backupBucket.bucket, ARTIFACT_BUCKET: ctx.artifacts.bucket },
+        variables: { UPLOADS_BUCKET: ctx.args.uploadsBucketName, BACKUP_BUCKET: backupBucket.bucket, ARTIFACT_BUCKET: ctx.artifacts.bucket },
     });
     return { snapshot, uploads };
 }
 
-function snapshotStage(ctx: Ctx, input: string): StageDef {
+function snapshotPipelineStage(ctx: Ctx, input: string): PipelineStageDef {
     const { snapshot, uploads } = backupSteps(ctx, input);
     const actions = [codeBuildAction(snapshot, { name: "DatabaseSnapshot", inputs: [input], runOrder: 1, namespace: "Snapshot" })];
     if (uploads) actions.push(codeBuildAction(uploads, { name: "UploadsBackup", inputs: [input], runOrder: 2, namespace: "UploadsBackup" }));
-    return { name: STAGE_NAMES.snapshot, actions };
+    return { name: PIPELINE_STAGE_NAMES.snapshot, actions };
 }
 
 /** LoadTest: the stage's thresholds against each service's health URL and the repository's scenarios. */
@@ -448,7 +449,7 @@ function smokeStep(ctx: Ctx, testers: aws.ec2.SecurityGroup): BuildStep {
         description: "call each service's health URL after deploy",
         buildspecFile: "smoke-test.yml",
         statements: [],
-        environment: { SMOKE_URLS: ctx.args.services.map((s) => s.healthCheckUrl).join(" ") },
+        variables: { SMOKE_URLS: ctx.args.services.map((s) => s.healthCheckUrl).join(" ") },
         inVpc: true,
         securityGroupIds: [testers.id],
     });
@@ -456,18 +457,18 @@ function smokeStep(ctx: Ctx, testers: aws.ec2.SecurityGroup): BuildStep {
 
 /**
  * Deploy (+ smoke test + sign-off). With sign-off, the smoke test and the sign-off approval sit in
- * the deploy stage, so a failed smoke test or a rejected sign-off fails the stage and its
+ * the Deploy pipeline stage, so a failed smoke test or a rejected sign-off fails that pipeline stage and its
  * `onFailure: ROLLBACK` redeploys the last successful execution's artifacts. Without sign-off the
- * smoke test is its own stage after Deploy.
+ * smoke test is its own pipeline stage after Deploy.
  */
-function deployStages(
+function deployPipelineStages(
     ctx: Ctx,
     imageInput: string,
     amiInput: string,
     first: Action[],
     approvalTopic: aws.sns.Topic | undefined,
     signOffText: pulumi.Input<string>,
-): StageDef[] {
+): PipelineStageDef[] {
     const p = ctx.args.pipeline;
     const order = first.length > 0 ? 2 : 1;
     const deployActions = [...first, ...ecsDeployActions(ctx, imageInput, order), ...refreshActions(ctx, amiInput, order)];
@@ -480,11 +481,11 @@ function deployStages(
         const loadTest = p.loadTest.enabled ? [loadTestAction(ctx, order + 2, testers)] : [];
         const text = loadTest.length > 0 ? pulumi.interpolate`${signOffText}${SIGN_OFF_LOAD_TEST}` : signOffText;
         const signOff = approvalAction("SignOff", approvalTopic, order + 2 + loadTest.length, text, ctx.args.env.url);
-        return [{ name: STAGE_NAMES.deploy, actions: [...deployActions, smoke, ...loadTest, signOff], onFailure: rollback }];
+        return [{ name: PIPELINE_STAGE_NAMES.deploy, actions: [...deployActions, smoke, ...loadTest, signOff], onFailure: rollback }];
     }
     return [
-        { name: STAGE_NAMES.deploy, actions: deployActions, onFailure: rollback },
-        { name: STAGE_NAMES.smokeTest, actions: [{ ...smoke, runOrder: 1 }] },
+        { name: PIPELINE_STAGE_NAMES.deploy, actions: deployActions, onFailure: rollback },
+        { name: PIPELINE_STAGE_NAMES.smokeTest, actions: [{ ...smoke, runOrder: 1 }] },
     ];
 }
 
@@ -505,7 +506,7 @@ function packageStep(ctx: Ctx): BuildStep {
         description: "pack each EC2 service's release.tar.gz and upload it to its package bucket",
         buildspecFile: "package.yml",
         statements: [iam.packageUploadStatement(ctx.instances.map((s) => pulumi.interpolate`${s.runtime.packageBucketArn}/${s.runtime.packageKey}`)), ...sourceCloneStatements(ctx, ["source"])],
-        environment: {
+        variables: {
             PACKAGES: pulumi.jsonStringify(
                 ctx.instances.map((s) => ({ name: s.serviceName, bucket: s.runtime.packageBucketName, key: s.runtime.packageKey, dir: serviceDir(ctx, s.serviceName) })),
             ),
@@ -524,7 +525,7 @@ function bakeStep(ctx: Ctx, svc: Ec2Service): BuildStep {
             ...iam.imageBuildStatements(svc.runtime.imagePipelineArn, iam.imageArnPattern(env.region, env.accountId, svc.runtime.imageRecipeName)),
             ...iam.amiParameterStatements([svc.runtime.amiParameterArn]),
         ],
-        environment: {
+        variables: {
             SERVICE: svc.serviceName,
             IMAGE_PIPELINE_ARN: svc.runtime.imagePipelineArn,
             AMI_PARAMETER: svc.runtime.amiParameterName,
@@ -535,11 +536,11 @@ function bakeStep(ctx: Ctx, svc: Ec2Service): BuildStep {
     });
 }
 
-/** Bake (one action per EC2 service, in parallel) and Report stages; none without EC2 services. */
-function bakeAndReportStages(ctx: Ctx): StageDef[] {
+/** Bake (one action per EC2 service, in parallel) and Report pipeline stages; none without EC2 services. */
+function bakeAndReportPipelineStages(ctx: Ctx): PipelineStageDef[] {
     if (ctx.instances.length === 0) return [];
-    const bake: StageDef = {
-        name: STAGE_NAMES.bake,
+    const bake: PipelineStageDef = {
+        name: PIPELINE_STAGE_NAMES.bake,
         actions: ctx.instances.map((svc) => codeBuildAction(bakeStep(ctx, svc), { name: `Bake-${svc.serviceName}`, inputs: ["packages"] })),
     };
     const report = buildProject(ctx, {
@@ -547,12 +548,12 @@ function bakeAndReportStages(ctx: Ctx): StageDef[] {
         description: "keep the release report (build, packages, baked AMIs, checks) in S3",
         buildspecFile: "release-report.yml",
         statements: [],
-        environment: { EC2_SERVICES: ctx.instances.map((s) => s.serviceName).join(" "), ARTIFACT_BUCKET: ctx.artifacts.bucket },
+        variables: { EC2_SERVICES: ctx.instances.map((s) => s.serviceName).join(" "), ARTIFACT_BUCKET: ctx.artifacts.bucket },
     });
     return [
         bake,
         {
-            name: STAGE_NAMES.report,
+            name: PIPELINE_STAGE_NAMES.report,
             actions: [codeBuildAction(report, { name: "ReleaseReport", inputs: ["build", "packages", "notes"], outputs: ["report"], namespace: "Report" })],
         },
     ];
@@ -566,7 +567,7 @@ function refreshActions(ctx: Ctx, input: string, runOrder: number): Action[] {
             description: `point ${svc.serviceName}'s AMI parameter at the release and refresh its instances`,
             buildspecFile: "instance-refresh.yml",
             statements: [...iam.amiParameterStatements([svc.runtime.amiParameterArn]), ...iam.instanceRefreshStatements([svc.runtime.autoScalingGroupArn])],
-            environment: {
+            variables: {
                 SERVICE: svc.serviceName,
                 AUTO_SCALING_GROUP: svc.runtime.autoScalingGroupName,
                 AMI_PARAMETER: svc.runtime.amiParameterName,
@@ -579,17 +580,17 @@ function refreshActions(ctx: Ctx, input: string, runOrder: number): Action[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Stages: build pipelines (dev, test, staging) and the promote pipeline (prod)
+// Pipeline stages: build pipelines (dev, test, staging) and the promote pipeline (prod)
 // ---------------------------------------------------------------------------------------------
 
-function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publishTo: HandoffLocation | undefined): StageDef[] {
+function buildPipelineStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publishTo: HandoffLocation | undefined): PipelineStageDef[] {
     const { pipeline: p, env } = ctx.args;
     const { containers, instances } = ctx;
     const connectionArn = p.connectionArn as string; // validated
     const repos = containers.map((s) => s.runtime.repositoryArn);
 
-    const source: StageDef = {
-        name: STAGE_NAMES.source,
+    const source: PipelineStageDef = {
+        name: PIPELINE_STAGE_NAMES.source,
         actions: [
             {
                 name: "App",
@@ -625,7 +626,7 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publish
         description: containers.length > 0 ? "tests, docker build, push to ECR by commit SHA, imagedefinitions" : "tests, release.json",
         buildspecFile: "build.yml",
         statements: [iam.connectionStatement(connectionArn), ...(containers.length > 0 ? [iam.ecrLoginStatement(), iam.ecrPushStatement(repos)] : [])],
-        environment: { SERVICES: serviceSpecs, ECR_REGISTRY: pulumi.interpolate`${env.accountId}.dkr.ecr.${env.region}.amazonaws.com` },
+        variables: { SERVICES: serviceSpecs, ECR_REGISTRY: pulumi.interpolate`${env.accountId}.dkr.ecr.${env.region}.amazonaws.com` },
         privileged: containers.length > 0,
     });
     const notes = buildProject(ctx, {
@@ -633,12 +634,12 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publish
         description: "release notes from the commits since the last release tag",
         buildspecFile: "release-notes.yml",
         statements: [iam.connectionStatement(connectionArn)],
-        environment: { TAG_PATTERN: p.tagPattern, RELEASE_BRANCH: p.branch, ARTIFACT_BUCKET: ctx.artifacts.bucket },
+        variables: { TAG_PATTERN: p.tagPattern, RELEASE_BRANCH: p.branch, ARTIFACT_BUCKET: ctx.artifacts.bucket },
     });
-    const stages: StageDef[] = [
+    const pipelineStages: PipelineStageDef[] = [
         source,
         {
-            name: STAGE_NAMES.build,
+            name: PIPELINE_STAGE_NAMES.build,
             actions: [
                 codeBuildAction(build, { name: "Build", inputs: ["source"], outputs: ["build"], namespace: "Build" }),
                 codeBuildAction(notes, { name: "ReleaseNotes", inputs: ["source"], outputs: ["notes"], namespace: "Notes" }),
@@ -646,16 +647,16 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publish
                 ...(instances.length > 0 ? [codeBuildAction(packageStep(ctx), { name: "Package", inputs: ["source"], outputs: ["packages"], runOrder: 2, namespace: "Package" })] : []),
             ],
         },
-        ...bakeAndReportStages(ctx),
+        ...bakeAndReportPipelineStages(ctx),
     ];
     if (p.approval && approvalTopic) {
         const report = instances.length > 0 ? ` Release report (baked AMIs, checks): #{Report.REPORT_URI}` : "";
         const text = `Release #{Notes.RELEASE_TAG} (commit #{Source.CommitId}) to ${ctx.args.stage}. Work items: #{Notes.WORK_ITEMS}. Release notes: #{Notes.NOTES_URI}${report}`;
-        stages.push({ name: STAGE_NAMES.approve, actions: [approvalAction("Approve", approvalTopic, 1, text, notesLink(ctx))] });
+        pipelineStages.push({ name: PIPELINE_STAGE_NAMES.approve, actions: [approvalAction("Approve", approvalTopic, 1, text, notesLink(ctx))] });
     }
-    if (p.snapshotBeforeDeploy) stages.push(snapshotStage(ctx, "source"));
+    if (p.snapshotBeforeDeploy) pipelineStages.push(snapshotPipelineStage(ctx, "source"));
     const signOffText = `Sign off release #{Notes.RELEASE_TAG} on ${ctx.args.stage} (${env.url}) after testing. Rejecting rolls ${ctx.args.stage} back to the last good release. Notes: #{Notes.NOTES_URI}`;
-    stages.push(...deployStages(ctx, "build", "report", [], approvalTopic, signOffText));
+    pipelineStages.push(...deployPipelineStages(ctx, "build", "report", [], approvalTopic, signOffText));
 
     if (publishTo) {
         // Written into the hand-off location prod owns (components/pipeline/handoff.ts).
@@ -664,10 +665,10 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publish
             description: "publish the signed-off release (image digests + notes) into prod's release hand-off",
             buildspecFile: "publish-release.yml",
             statements: publishStatements(publishTo),
-            environment: { RELEASE_BUCKET: publishTo.bucket, RELEASE_OBJECT_KEY: publishTo.objectKey, RELEASE_KMS_KEY_ARN: publishTo.kmsKeyArn, ARTIFACT_BUCKET: ctx.artifacts.bucket },
+            variables: { RELEASE_BUCKET: publishTo.bucket, RELEASE_OBJECT_KEY: publishTo.objectKey, RELEASE_KMS_KEY_ARN: publishTo.kmsKeyArn, ARTIFACT_BUCKET: ctx.artifacts.bucket },
         });
-        stages.push({
-            name: STAGE_NAMES.release,
+        pipelineStages.push({
+            name: PIPELINE_STAGE_NAMES.release,
             actions: [
                 codeBuildAction(publish, {
                     name: "PublishForPromotion",
@@ -678,7 +679,7 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publish
             ],
         });
     }
-    return stages;
+    return pipelineStages;
 }
 
 /**
@@ -686,7 +687,7 @@ function buildStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publish
  * after its sign-off; the Promote step copies each image by digest into prod's repository and
  * writes imagedefinitions. Prod reads no other stack (infra/stacks.ts).
  */
-function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): StageDef[] {
+function promotePipelineStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): PipelineStageDef[] {
     const { pipeline: p, env } = ctx.args;
     const { containers, instances } = ctx;
     const release = ctx.args.promoteFrom as HandoffLocation; // validatePipelineArgs: required for promote
@@ -694,8 +695,8 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
     // The pipeline reads the release from the hand-off location this stage owns (S3 source), with its key.
     ctx.pipelineStatements.push(...sourceStatements(release));
 
-    const source: StageDef = {
-        name: STAGE_NAMES.source,
+    const source: PipelineStageDef = {
+        name: PIPELINE_STAGE_NAMES.source,
         actions: [
             {
                 name: "ApprovedRelease",
@@ -724,35 +725,35 @@ function promoteStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): Stag
             ...(instances.length > 0 ? [...iam.amiCopyStatements(env.region, env.accountId, env.kmsKeyArn, env.kmsKeyArn), ...publisherKeyStatements(env.region, env.accountId, release.publisherStage)] : []),
             gateStatement(tools),
         ],
-        environment: {
+        variables: {
             TARGETS: pulumi.jsonStringify(containers.map((s) => ({ name: s.serviceName, repositoryUrl: s.runtime.repositoryUrl, containerName: s.runtime.containerName }))),
             ECR_REGISTRY: pulumi.interpolate`${env.accountId}.dkr.ecr.${env.region}.amazonaws.com`,
             AMI_TARGETS: JSON.stringify(instances.map((s) => ({ name: s.serviceName }))),
             COPY_KMS_KEY_ARN: env.kmsKeyArn,
-            ...gateEnvironment(tools),
+            ...loadTestGateVariables(tools),
         },
         privileged: containers.length > 0,
         timeoutMinutes: instances.length > 0 ? Math.max(p.buildTimeoutMinutes, BAKE_TIMEOUT_MINUTES) : undefined,
     });
-    const stages: StageDef[] = [source];
+    const pipelineStages: PipelineStageDef[] = [source];
     const releaseLink = pulumi.interpolate`https://${env.region}.console.aws.amazon.com/s3/object/${release.bucket}?region=${env.region}&prefix=${release.objectKey}`;
     const publisher = release.publisherStage;
     if (p.approval && approvalTopic) {
         const text = pulumi.interpolate`Promote the release ${publisher} signed off (release.zip version #{Release.VersionId}: release.json + NOTES.md) to ${ctx.args.stage}. Nothing is rebuilt.`;
-        stages.push({ name: STAGE_NAMES.approve, actions: [approvalAction("Approve", approvalTopic, 1, text, releaseLink)] });
+        pipelineStages.push({ name: PIPELINE_STAGE_NAMES.approve, actions: [approvalAction("Approve", approvalTopic, 1, text, releaseLink)] });
     }
-    if (p.snapshotBeforeDeploy) stages.push(snapshotStage(ctx, "release"));
+    if (p.snapshotBeforeDeploy) pipelineStages.push(snapshotPipelineStage(ctx, "release"));
     const promoteAction = codeBuildAction(promote, { name: "Promote", inputs: ["release"], outputs: ["promoted"], runOrder: 1, namespace: "Promote" });
     const signOffText = `Sign off release #{Promote.RELEASE_TAG} on ${ctx.args.stage} (${env.url}). Rejecting rolls ${ctx.args.stage} back to the last good release.`;
-    stages.push(...deployStages(ctx, "promoted", "promoted", [promoteAction], approvalTopic, signOffText));
-    return stages;
+    pipelineStages.push(...deployPipelineStages(ctx, "promoted", "promoted", [promoteAction], approvalTopic, signOffText));
+    return pipelineStages;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The pipeline, its role, schedule and notifications
 // ---------------------------------------------------------------------------------------------
 
-function createPipeline(ctx: Ctx, stages: StageDef[], approvalTopic: aws.sns.Topic | undefined): aws.codepipeline.Pipeline {
+function createPipeline(ctx: Ctx, pipelineStages: PipelineStageDef[], approvalTopic: aws.sns.Topic | undefined): aws.codepipeline.Pipeline {
     const { args } = ctx;
     const p = args.pipeline;
     const role = new aws.iam.Role(
@@ -779,7 +780,7 @@ function createPipeline(ctx: Ctx, stages: StageDef[], approvalTopic: aws.sns.Top
             executionMode: p.approval ? "QUEUED" : "SUPERSEDED",
             roleArn: role.arn,
             artifactStores: [{ type: "S3", location: ctx.artifacts.bucket, encryptionKey: { type: "KMS", id: args.env.kmsKeyArn } }],
-            stages,
+            stages: pipelineStages,
             triggers:
                 p.trigger === "promote"
                     ? undefined

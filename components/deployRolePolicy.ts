@@ -1,6 +1,7 @@
 /**
- * The deploy role's action catalogue: the IAM documents `pulumi up` runs with in a stage's GitHub
- * Environment (and what the pull-request preview role may read), as pure functions of the stage.
+ * The deploy role's action catalogue: the IAM documents `pulumi up` runs with behind a stage's
+ * deployment gate (its GitHub Environment; and what the pull-request preview role may read), as
+ * pure functions of the stage.
  * Moved out of components/githubRepos.ts unchanged (issue 23); GitHubRepos attaches them.
  */
 import type { Stage } from "../lib/stage";
@@ -543,8 +544,8 @@ function dnsRecordStatements(names: readonly string[]): PolicyStatement[] {
     ];
 }
 
-/** The role's trust policy: only the stage's GitHub Environment of the infrastructure repository. */
-export function deployTrustPolicy(providerArn: string, owner: string, infraRepository: string, environment: string): PolicyDocument & { Statement: object[] } {
+/** The role's trust policy: only the stage's deployment gate (GitHub Environment `deploymentGateName`) of the infrastructure repository. */
+export function deployTrustPolicy(providerArn: string, owner: string, infraRepository: string, deploymentGateName: string): PolicyDocument & { Statement: object[] } {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -556,7 +557,7 @@ export function deployTrustPolicy(providerArn: string, owner: string, infraRepos
                 Condition: {
                     StringEquals: {
                         [`${OIDC_HOST}:aud`]: "sts.amazonaws.com",
-                        [`${OIDC_HOST}:sub`]: `repo:${owner}/${infraRepository}:environment:${environment}`,
+                        [`${OIDC_HOST}:sub`]: `repo:${owner}/${infraRepository}:environment:${deploymentGateName}`,
                     },
                 },
             } as unknown as PolicyStatement,

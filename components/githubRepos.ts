@@ -3,9 +3,10 @@
  *
  * Org-wide objects — repositories, their branches and rulesets, the work-state labels, the
  * release-gate workflow and the AWS OIDC provider for GitHub — are created only by the stack whose
- * `github.manageOrgResources` is true (prod by default). Every stack owns the GitHub Environment
- * named after its stage on the infrastructure repository, the IAM role that Environment assumes,
- * and the Actions variable holding that role's ARN. No two stacks manage the same GitHub object.
+ * `github.manageOrgResources` is true (prod by default). Every stack owns its stage's deployment
+ * gate — the GitHub Environment named after the stage on the infrastructure repository, with its
+ * reviewers and branch policy — the IAM role deploys through that gate assume, and the gate's
+ * Actions variables holding that role's ARN and the region. No two stacks manage the same GitHub object.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -13,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import type { Stage } from "../lib/stage";
+import { BRANCHES, RELEASE_BRANCH } from "../lib/branches";
 import { Tags } from "./types";
 import { OIDC_HOST, PREVIEW_ROLE_NAME, deployPolicyDocuments, deployTrustPolicy } from "./deployRolePolicy";
 import type { PolicyDocument } from "./deployRolePolicy";
@@ -39,7 +41,7 @@ export interface GitHubArgs {
     readonly owner: string;
     /** Whether this stack owns org-wide objects (repositories, rulesets, labels, OIDC provider). */
     readonly manageOrgResources: boolean;
-    /** The infrastructure repository (this one), holding the per-stage Environments. */
+    /** The infrastructure repository (this one), holding the per-stage deployment gates (GitHub Environments). */
     readonly infraRepository: string;
     readonly repositories: readonly RepositoryArgs[];
     /** Approving reviews a pull request needs. */
@@ -55,11 +57,11 @@ export interface GitHubArgs {
     readonly requiredChecks: readonly string[];
     /**
      * The infrastructure repository's branch allowed to deploy this stage (the branch policy of
-     * its GitHub Environment): one of the managed branches `dev`, `qa`, `main`.
+     * its deployment gate): one of the managed branches `dev`, `qa`, `main` (lib/branches.ts).
      * Defaults: dev → dev, test → qa, staging → main, prod → main.
      */
     readonly deployBranch: string;
-    /** The organisation's GitHub plan: what its Environments can enforce in private repositories (infra/githubRules.ts). */
+    /** The organisation's GitHub plan: what its deployment gates (Environments) can enforce in private repositories (infra/githubRules.ts). */
     readonly plan?: "free" | "team" | "enterprise";
     /**
      * The GitHub App the org-owning stack's `pulumi up` authenticates as: the one bypass actor of
@@ -68,8 +70,8 @@ export interface GitHubArgs {
     readonly automationAppId?: number;
 }
 
-/** The branches created and protected in every repository that deploys. */
-export const STAGE_BRANCHES = ["dev", "qa", "main"] as const;
+/** The branches created and protected in every repository that deploys (the one list: lib/branches.ts). */
+export const STAGE_BRANCHES = BRANCHES;
 /** The team's work states, as issue/PR labels. */
 export const WORK_LABELS: readonly { name: string; color: string; description: string }[] = [
     { name: "In Progress", color: "fbca04", description: "Someone is working on it" },
@@ -85,13 +87,13 @@ export const RELEASE_CHECK = "release-label";
 export const RELEASE_WORKFLOW_PATH = ".github/workflows/release-label-check.yml";
 /** The workflow's source in this repository. */
 export const RELEASE_WORKFLOW_TEMPLATE = path.resolve(__dirname, "..", "templates", "release-label-check.yml");
-/** The Actions variable of each Environment holding the stage's deploy role ARN. */
+/** The Actions variable of each deployment gate holding the stage's deploy role ARN. */
 export const DEPLOY_ROLE_VARIABLE = "AWS_DEPLOY_ROLE_ARN";
 /** Repository variable holding the read-only role pull-request previews assume. */
 export const PREVIEW_ROLE_VARIABLE = "AWS_PREVIEW_ROLE_ARN";
 
 export interface GitHubReposArgs {
-    /** The stage this stack is; names its GitHub Environment and scopes its deploy role. @default none (required) */
+    /** The stage this stack is; names its deployment gate and scopes its deploy role. @default none (required) */
     readonly stage: Stage;
     /** Validated GitHub settings of the stage (owner, repositories, reviewers, branch). @default none (required) */
     readonly github: GitHubArgs;
@@ -119,22 +121,22 @@ export interface GitHubReposArgs {
      */
     readonly hostname?: string;
     /**
-     * The organisation objects this stage's Environment and deploy role hang on, when another
+     * The organisation objects this stage's deployment gate and deploy role hang on, when another
      * stack (prod) owns them: read by the program (infra/stacks.ts), never by this component.
      * @default none (required unless `github.manageOrgResources`)
      */
     readonly org?: { readonly oidcProviderArn: pulumi.Input<string>; readonly infraRepository: pulumi.Input<string> };
 }
 
-/** What a stage's GitHub Environment accepts and which identity it deploys as. */
+/** What a stage's deployment gate (GitHub Environment) accepts and which identity it deploys as. */
 export class GitHubRepos extends pulumi.ComponentResource {
-    /** ARN of the stage's deploy role (assumed by the stage's GitHub Environment through OIDC). */
+    /** ARN of the stage's deploy role (assumed through the stage's deployment gate, by OIDC). */
     readonly deployRoleArn: pulumi.Output<string>;
-    /** The GitHub Environment this stack owns (the stage's name). */
+    /** The deployment gate (GitHub Environment) this stack owns: the stage's name. Output name kept (`environmentName`): it is the users' contract. */
     readonly environmentName: string;
     /** The repositories this stack manages (empty unless it owns org-wide resources). */
     readonly repositoryNames: readonly string[];
-    /** When this stack owns the organisation objects: what the other stages' Environments and roles hang on. */
+    /** When this stack owns the organisation objects: what the other stages' deployment gates and roles hang on. */
     readonly org?: pulumi.Output<{ oidcProviderArn: string; infraRepository: string }>;
 
     constructor(name: string, args: GitHubReposArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -160,9 +162,9 @@ export class GitHubRepos extends pulumi.ComponentResource {
         const providerArn = hangOn.oidcProviderArn;
         const infraRepo = hangOn.infraRepository;
 
-        const env = createStageEnvironment(ctx, infraRepo);
+        const deploymentGate = createDeploymentGate(ctx, infraRepo);
         const role = createDeployRole(ctx, providerArn);
-        createEnvironmentVariables(ctx, infraRepo, env, role.arn);
+        createDeploymentGateVariables(ctx, infraRepo, deploymentGate, role.arn);
         if (org) createPreviewRole(ctx, providerArn, infraRepo);
 
         this.deployRoleArn = role.arn;
@@ -255,12 +257,12 @@ function createRepository(ctx: Ctx, r: RepositoryArgs): github.Repository {
 function createBranches(ctx: Ctx, r: RepositoryArgs, repo: github.Repository, after: pulumi.Resource[]): pulumi.Resource[] {
     const out: pulumi.Resource[] = [];
     if (r.deploys) {
-        for (const b of STAGE_BRANCHES.filter((x) => x !== "main")) {
+        for (const b of STAGE_BRANCHES.filter((x) => x !== RELEASE_BRANCH)) {
             // Created after the gate file is on main, so every stage branch carries it.
-            out.push(new github.Branch(`${ctx.name}-${r.name}-branch-${b}`, { repository: repo.name, branch: b, sourceBranch: "main" }, { ...ctx.gh, dependsOn: after }));
+            out.push(new github.Branch(`${ctx.name}-${r.name}-branch-${b}`, { repository: repo.name, branch: b, sourceBranch: RELEASE_BRANCH }, { ...ctx.gh, dependsOn: after }));
         }
     }
-    out.push(new github.BranchDefault(`${ctx.name}-${r.name}-default-branch`, { repository: repo.name, branch: "main" }, ctx.gh));
+    out.push(new github.BranchDefault(`${ctx.name}-${r.name}-default-branch`, { repository: repo.name, branch: RELEASE_BRANCH }, ctx.gh));
     return out;
 }
 
@@ -281,7 +283,7 @@ function commitReleaseGate(ctx: Ctx, r: RepositoryArgs, repo: github.Repository,
         `${ctx.name}-${r.name}-release-gate`,
         {
             repository: repo.name,
-            branch: "main",
+            branch: RELEASE_BRANCH,
             file: RELEASE_WORKFLOW_PATH,
             content: workflow,
             commitMessage: `Release gate: PRs into main need the "${RELEASE_LABEL}" label (managed by stageline)`,
@@ -305,7 +307,7 @@ function commitReleaseGate(ctx: Ctx, r: RepositoryArgs, repo: github.Repository,
  */
 function createRulesets(ctx: Ctx, r: RepositoryArgs, repo: github.Repository, after: pulumi.Resource[]): void {
     const g = ctx.args.github;
-    const branches = r.deploys ? [...STAGE_BRANCHES] : ["main"];
+    const branches = r.deploys ? [...STAGE_BRANCHES] : [RELEASE_BRANCH];
     const checks = r.kind === "infrastructure" ? [...g.requiredChecks] : [];
     const bypassActors = releaseGateBypass(g, r);
     const statusChecks = (names: string[]) =>
@@ -342,7 +344,7 @@ function createRulesets(ctx: Ctx, r: RepositoryArgs, repo: github.Repository, af
             target: "branch",
             enforcement: "active",
             bypassActors,
-            conditions: { refName: { includes: ["refs/heads/main"], excludes: [] } },
+            conditions: { refName: { includes: [`refs/heads/${RELEASE_BRANCH}`], excludes: [] } },
             rules: {
                 requiredLinearHistory: true,
                 nonFastForward: true,
@@ -360,14 +362,14 @@ export function releaseGateBypass(g: Pick<GitHubArgs, "automationAppId">, r: Pic
     return [{ actorId: g.automationAppId, actorType: "Integration", bypassMode: "always" }];
 }
 
-/** The stage's Environment on the infrastructure repository: reviewers and the one branch it accepts. */
-function createStageEnvironment(ctx: Ctx, infraRepo: pulumi.Input<string>): github.RepositoryEnvironment {
+/** The stage's deployment gate, a GitHub Environment on the infrastructure repository: reviewers and the one branch it accepts. */
+function createDeploymentGate(ctx: Ctx, infraRepo: pulumi.Input<string>): github.RepositoryEnvironment {
     const { args, name } = ctx;
     const g = args.github;
     const users = g.reviewers.map((login) => github.getUserOutput({ username: login }, { parent: ctx.parent, provider: ctx.gh.provider }).id.apply(Number));
     const teams = g.reviewerTeams.map((slug) => github.getTeamOutput({ slug, summaryOnly: true }, { parent: ctx.parent, provider: ctx.gh.provider }).id.apply(Number));
     const hasReviewers = users.length + teams.length > 0;
-    const env = new github.RepositoryEnvironment(
+    const deploymentGate = new github.RepositoryEnvironment(
         `${name}-environment`,
         {
             repository: infraRepo,
@@ -381,10 +383,10 @@ function createStageEnvironment(ctx: Ctx, infraRepo: pulumi.Input<string>): gith
     );
     new github.RepositoryEnvironmentDeploymentPolicy(
         `${name}-environment-branch-${g.deployBranch}`,
-        { repository: infraRepo, environment: env.environment, branchPattern: g.deployBranch },
+        { repository: infraRepo, environment: deploymentGate.environment, branchPattern: g.deployBranch },
         ctx.gh,
     );
-    return env;
+    return deploymentGate;
 }
 
 /** The deploy role's physical name: fixed, so its own policy can deny editing it. */
@@ -392,7 +394,7 @@ export function deployRoleName(stage: Stage): string {
     return `${stage}-github-deploy`;
 }
 
-/** The IAM role `pulumi up` runs as in the stage's Environment; no long-lived keys anywhere. */
+/** The IAM role `pulumi up` runs as behind the stage's deployment gate; no long-lived keys anywhere. */
 function createDeployRole(ctx: Ctx, providerArn: pulumi.Input<string>): aws.iam.Role {
     const { args, name } = ctx;
     const g = args.github;
@@ -490,16 +492,16 @@ export function previewTrustPolicy(providerArn: string, owner: string, infraRepo
     return trust;
 }
 
-/** Actions variables of the stage's Environment: the role to assume and the region. */
-function createEnvironmentVariables(ctx: Ctx, infraRepo: pulumi.Input<string>, env: github.RepositoryEnvironment, roleArn: pulumi.Output<string>): void {
+/** Actions variables of the stage's deployment gate: the role to assume and the region. */
+function createDeploymentGateVariables(ctx: Ctx, infraRepo: pulumi.Input<string>, deploymentGate: github.RepositoryEnvironment, roleArn: pulumi.Output<string>): void {
     new github.ActionsEnvironmentVariable(
         `${ctx.name}-deploy-role-variable`,
-        { repository: infraRepo, environment: env.environment, variableName: DEPLOY_ROLE_VARIABLE, value: roleArn },
+        { repository: infraRepo, environment: deploymentGate.environment, variableName: DEPLOY_ROLE_VARIABLE, value: roleArn },
         ctx.gh,
     );
     new github.ActionsEnvironmentVariable(
         `${ctx.name}-region-variable`,
-        { repository: infraRepo, environment: env.environment, variableName: "AWS_REGION", value: ctx.args.region },
+        { repository: infraRepo, environment: deploymentGate.environment, variableName: "AWS_REGION", value: ctx.args.region },
         ctx.gh,
     );
 }

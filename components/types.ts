@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 /** Tags put on every AWS resource of a stage. */
 export type Tags = Record<string, string>;
 
-/** What an `Environment` gives the components built on it. */
+/** What a stage's `Environment` (its network, edge and shared runtime) gives the components built on it, passed to them as `env`. */
 export interface EnvironmentRefs {
     /** The stage's VPC id. */
     vpcId: pulumi.Output<string>;

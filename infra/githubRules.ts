@@ -1,6 +1,6 @@
 /**
  * GitHub rules the stack files must satisfy before anything is created (issue 18, finding 7):
- * what the organisation's GitHub plan allows for the stage's Environment, and the automation's
+ * what the organisation's GitHub plan allows for the stage's deployment gate (its GitHub Environment), and the automation's
  * place on the rulesets' bypass list. Called from infra/config/sections/github.ts.
  */
 import { ConfigProblem, renderGiven } from "./errors";
@@ -23,7 +23,7 @@ export const ENVIRONMENTS_PLAN_DOC = "https://docs.github.com/en/actions/managin
 /** The rulesets' bypass list (GitHub Apps are eligible). */
 export const RULESET_BYPASS_DOC = "https://docs.github.com/en/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/creating-rulesets-for-a-repository#granting-bypass-permissions-for-your-ruleset";
 
-/** Does this stage's Environment have required reviewers? */
+/** Does this stage's deployment gate have required reviewers? */
 export function hasRequiredReviewers(g: Pick<GitHubSettings, "reviewers" | "reviewerTeams">): boolean {
     return g.reviewers.length + g.reviewerTeams.length > 0;
 }

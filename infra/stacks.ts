@@ -9,7 +9,7 @@
  *   staging, test, dev   read prod only, in any order after it:
  *                        staging: the database contract (it runs on prod's RDS) and the release
  *                                 hand-off location (its pipeline writes the signed-off release there);
- *                        every non-prod stack with GitHub on: the GitHub contract (its Environment
+ *                        every non-prod stack with GitHub on: the GitHub contract (its deployment gate
  *                                 lives on prod's `infrastructure` repository, its deploy role trusts
  *                                 the GitHub OIDC provider prod creates).
  *
@@ -84,7 +84,7 @@ export const GITHUB_ORG_OUTPUT = "githubOrg";
 export interface GitHubOrgContract {
     /** ARN of the AWS IAM OIDC provider for GitHub Actions every deploy role trusts. */
     oidcProviderArn: string;
-    /** The infrastructure repository holding every stage's GitHub Environment. */
+    /** The infrastructure repository holding every stage's deployment gate (GitHub Environment). */
     infraRepository: string;
 }
 export type GitHubOrgInputs = { [K in keyof GitHubOrgContract]: pulumi.Input<GitHubOrgContract[K]> };
@@ -99,7 +99,7 @@ export interface ProdReads {
     database: boolean;
     /** A pipeline that publishes its signed-off release for promotion (staging). */
     releaseHandoff: boolean;
-    /** A stage whose GitHub Environment and deploy role hang on prod's organisation objects. */
+    /** A stage whose deployment gate and deploy role hang on prod's organisation objects. */
     githubOrg: boolean;
 }
 

@@ -1,8 +1,8 @@
 /**
  * The load test of a release (docs/pipeline.md "Load test"), and prod's gate on its result.
  *
- *   staging  Deploy stage: Deploy → SmokeTest → LoadTest → SignOff (onFailure ROLLBACK): a
- *            breach fails the stage, which rolls back as for a rejected sign-off (to the last
+ *   staging  Deploy pipeline stage: Deploy → SmokeTest → LoadTest → SignOff (onFailure ROLLBACK): a
+ *            breach fails the pipeline stage, which rolls back as for a rejected sign-off (to the last
  *            execution that succeeded in this pipeline structure version:
  *            https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback-auto.html).
  *            The summary
@@ -25,7 +25,7 @@ import * as iam from "./iam";
 import type { Thresholds } from "../../scripts/loadtest";
 
 /**
- * The LoadTest step's settings: whether it runs (it needs signOff: a breach rolls the stage back
+ * The LoadTest step's settings: whether it runs (it needs signOff: a breach rolls the Deploy pipeline stage back
  * like a rejected sign-off), and the thresholds scripts/loadtest.js enforces on every target
  * (declared once, in scripts/loadtest.d.ts).
  */
@@ -108,7 +108,8 @@ export interface LoadTestProjectSpec {
     readonly description: string;
     readonly buildspecFile: string;
     readonly statements: pulumi.Input<iam.Statement>[];
-    readonly environment: Record<string, pulumi.Input<string>>;
+    /** The step's environment variables (CodeBuild's `environment.environmentVariables`). */
+    readonly variables: Record<string, pulumi.Input<string>>;
     readonly inVpc: boolean;
     readonly timeoutMinutes: number;
 }
@@ -140,7 +141,7 @@ export function loadTestProjectSpec(o: {
             { Sid: "ReadLoadTestTool", Effect: "Allow", Action: ["s3:GetObject"], Resource: pulumi.interpolate`${o.tools.bucket.arn}/${LOAD_TEST_TOOL_PREFIX}*` },
             iam.connectionStatement(o.connectionArn),
         ],
-        environment: {
+        variables: {
             LOAD_TEST: JSON.stringify(thresholds),
             TARGETS: JSON.stringify(o.targets),
             BASE_URL: o.baseUrl,
@@ -159,8 +160,8 @@ export function gateStatement(tools: PipelineTools): iam.Statement {
     return { Sid: "ReadLoadTestGate", Effect: "Allow", Action: ["s3:GetObject"], Resource: pulumi.interpolate`${tools.bucket.arn}/${LOAD_TEST_GATE_KEY}` };
 }
 
-/** The promote project's environment for the gate line of buildspecs/promote.yml. */
-export function gateEnvironment(tools: PipelineTools): Record<string, pulumi.Input<string>> {
+/** The promote project's environment variables for the gate line of buildspecs/promote.yml. */
+export function loadTestGateVariables(tools: PipelineTools): Record<string, pulumi.Input<string>> {
     return { TOOLS_BUCKET: tools.bucket.bucket, LOAD_TEST_GATE_KEY };
 }
 

@@ -1,5 +1,6 @@
 /** The stage table: every default of every stage, once. */
 import { OwnedDatabaseSettings, GitHubSettings, NetworkSettings, PipelineSettings, RepositorySettings, ServiceSettings, Stage, EdgeSettings } from "../settings";
+import { BRANCHES, STAGE_BRANCH } from "../../lib/branches";
 
 // ---------------------------------------------------------------------------------------------
 // The stage table: every default lives here, once.
@@ -60,7 +61,7 @@ export const BASE_SERVICE: StageDefaults["service"] = {
 
 export const BASE_PIPELINE: StageDefaults["pipeline"] = {
     enabled: true,
-    branch: "dev",
+    branch: STAGE_BRANCH.dev,
     trigger: "push",
     tagPattern: "release-*",
     approval: false,
@@ -84,11 +85,11 @@ export const BASE_GITHUB: StageDefaults["github"] = {
     reviewers: [],
     reviewerTeams: [],
     requiredChecks: ["plan", "preview (dev)", "preview (test)", "preview (staging)", "preview (prod)"],
-    deployBranch: "dev",
+    deployBranch: STAGE_BRANCH.dev,
 };
 
-/** The branches GitHubRepos creates and protects in every repository that deploys. */
-export const MANAGED_BRANCHES = ["dev", "qa", "main"] as const;
+/** The branches GitHubRepos creates and protects in every repository that deploys (the one list: lib/branches.ts). */
+export const MANAGED_BRANCHES = BRANCHES;
 
 export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     dev: {
@@ -107,7 +108,7 @@ export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
             awsBackup: false,
         },
         service: { ...BASE_SERVICE, logRetentionDays: 14 },
-        pipeline: { ...BASE_PIPELINE, branch: "dev", trigger: "push", logRetentionDays: 14, artifactRetentionDays: 14 },
+        pipeline: { ...BASE_PIPELINE, branch: STAGE_BRANCH.dev, trigger: "push", logRetentionDays: 14, artifactRetentionDays: 14 },
         github: { ...BASE_GITHUB },
     },
     test: {
@@ -126,8 +127,8 @@ export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
             awsBackup: false,
         },
         service: { ...BASE_SERVICE, maxCount: 3 },
-        pipeline: { ...BASE_PIPELINE, branch: "qa", trigger: "push" },
-        github: { ...BASE_GITHUB, deployBranch: "qa" },
+        pipeline: { ...BASE_PIPELINE, branch: STAGE_BRANCH.test, trigger: "push" },
+        github: { ...BASE_GITHUB, deployBranch: STAGE_BRANCH.test },
     },
     staging: {
         network: { cidr: "10.30.0.0/16", azCount: 3, natGateways: "perAz", flowLogRetentionDays: 90 },
@@ -136,7 +137,7 @@ export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
         service: { ...BASE_SERVICE, cpu: 512, memory: 1024, desiredCount: 2, minCount: 2, maxCount: 4, logRetentionDays: 90 },
         pipeline: {
             ...BASE_PIPELINE,
-            branch: "main",
+            branch: STAGE_BRANCH.staging,
             trigger: "tag",
             schedule: "cron(0 6 1,15 * ? *)",
             approval: true,
@@ -146,7 +147,7 @@ export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
             artifactRetentionDays: 90,
             loadTest: { ...BASE_PIPELINE.loadTest, enabled: true },
         },
-        github: { ...BASE_GITHUB, deployBranch: "main" },
+        github: { ...BASE_GITHUB, deployBranch: STAGE_BRANCH.staging },
     },
     prod: {
         network: { cidr: "10.40.0.0/16", azCount: 3, natGateways: "perAz", flowLogRetentionDays: 365 },
@@ -155,7 +156,7 @@ export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
         service: { ...BASE_SERVICE, cpu: 512, memory: 1024, desiredCount: 2, minCount: 2, maxCount: 10, logRetentionDays: 365 },
         pipeline: {
             ...BASE_PIPELINE,
-            branch: "main",
+            branch: STAGE_BRANCH.prod,
             trigger: "promote",
             approval: true,
             snapshotBeforeDeploy: true,
@@ -163,7 +164,7 @@ export const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
             logRetentionDays: 365,
             artifactRetentionDays: 365,
         },
-        github: { ...BASE_GITHUB, manageOrgResources: true, deployBranch: "main" },
+        github: { ...BASE_GITHUB, manageOrgResources: true, deployBranch: STAGE_BRANCH.prod },
     },
 };
 

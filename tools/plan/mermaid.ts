@@ -154,11 +154,11 @@ export function buildDiagram(p: PlannedStack): Diagram {
     let previous: string | undefined;
     for (const pl of pipelines) {
         const sg: Subgraph = { id: nodeId("pipeline", pl.name), label: `pipeline ${pl.name}`, nodes: [], subgraphs: [] };
-        const stages = Array.isArray(pl.inputs.stages) ? (pl.inputs.stages as { name?: unknown; actions?: { name?: unknown; runOrder?: unknown }[] }[]) : [];
+        const pipelineStages = Array.isArray(pl.inputs.stages) ? (pl.inputs.stages as { name?: unknown; actions?: { name?: unknown; runOrder?: unknown }[] }[]) : [];
         previous = undefined;
-        for (const st of stages) {
+        for (const st of pipelineStages) {
             const id = nodeId("stage", pl.name, String(st.name ?? "stage"));
-            // A stage with several steps lists them in run order, parallel ones joined by "+"
+            // A pipeline stage with several steps lists them in run order, parallel ones joined by "+"
             // (Deploy: Deploy-web → SmokeTest → LoadTest → SignOff).
             const byOrder = new Map<number, string[]>();
             for (const a of st.actions ?? []) byOrder.set(Number(a.runOrder ?? 1), [...(byOrder.get(Number(a.runOrder ?? 1)) ?? []), String(a.name ?? "action")]);
@@ -175,7 +175,7 @@ export function buildDiagram(p: PlannedStack): Diagram {
     if (!pipelines.length && s.pipeline.enabled) {
         const comp = of(T.delivery)[0];
         const id = "pipeline";
-        d.nodes.push({ id, label: `${comp?.name ?? "pipeline"}: ${s.pipeline.trigger}${s.pipeline.trigger === "promote" ? "" : ` ${s.pipeline.branch}`}<br/>(stages not planned yet)`, shape: "stadium" });
+        d.nodes.push({ id, label: `${comp?.name ?? "pipeline"}: ${s.pipeline.trigger}${s.pipeline.trigger === "promote" ? "" : ` ${s.pipeline.branch}`}<br/>(pipeline stages not planned yet)`, shape: "stadium" });
         for (const svc of serviceIds) d.edges.push({ from: id, to: svc, label: "deploy" });
     }
     return d;

@@ -3,9 +3,10 @@ import { renderGiven } from "../../errors";
 import { GitHubSettings, RepositorySettings } from "../../settings";
 import { githubRuleProblems } from "../../githubRules";
 import { DEFAULT_REPOSITORIES, MANAGED_BRANCHES } from "../defaults";
+import { STAGE_BRANCH } from "../../../lib/branches";
 import { definedOnly, SectionContext } from "./context";
 
-/** GitHub: repositories, rulesets, the stage's Environment and reviewers. */
+/** GitHub: repositories, rulesets, the stage's deployment gate and its reviewers. */
 export function resolveGitHub(ctx: SectionContext): GitHubSettings {
     const { stage, c, d, k, problems } = ctx;
     const g = c.github ?? {};
@@ -39,8 +40,8 @@ export function resolveGitHub(ctx: SectionContext): GitHubSettings {
     }
     if (!(MANAGED_BRANCHES as readonly string[]).includes(github.deployBranch)) {
         problems.push({ key: k("github.deployBranch"), given: renderGiven(github.deployBranch), allowed: `one of the managed branches ${MANAGED_BRANCHES.map((b) => `"${b}"`).join(", ")}` });
-    } else if (stage === "prod" && github.deployBranch !== "main") {
-        problems.push({ key: k("github.deployBranch"), given: renderGiven(github.deployBranch), allowed: `"main" in prod (only reviewed, released code deploys production)` });
+    } else if (stage === "prod" && github.deployBranch !== STAGE_BRANCH.prod) {
+        problems.push({ key: k("github.deployBranch"), given: renderGiven(github.deployBranch), allowed: `"${STAGE_BRANCH.prod}" in prod (only reviewed, released code deploys production)` });
     }
     if (github.enabled && (stage === "staging" || stage === "prod") && github.reviewers.length + github.reviewerTeams.length === 0) {
         problems.push({ key: k("github.reviewers"), given: "an empty list", allowed: `at least one reviewer or reviewer team in ${stage} (deployments need an approval)` });
