@@ -134,6 +134,17 @@ describe("npm run plan (offline plan)", function () {
         });
     });
 
+    describe("GIVEN --first-deploy (an empty account's first pulumi up)", () => {
+        it("THEN it exits 0 and reports each service waiting for its first image, advisory, naming it", async () => {
+            const r = await inProcess(["--stack", "dev", "--first-deploy", "--quiet"]);
+            assert.equal(r.code, 0, r.stderr);
+            assert.match(r.stdout, /✗ service-awaiting-first-image \(aws:ecs:Service dev-web\): ECS service "dev-web" awaits its first image: it runs 0 tasks/);
+            assert.match(r.stdout, /plan: 1 stack, \d+ resources, 0 mandatory, 1 advisory violation/);
+            const steady = await inProcess(["--stack", "dev", "--quiet"]);
+            assert.doesNotMatch(steady.stdout, /service-awaiting-first-image/);
+        });
+    });
+
     describe("GIVEN a stack file with a bad value", () => {
         it("THEN it exits 2 with the configuration message and no stack trace", () => {
             const r = cli(["--config", BROKEN]);
