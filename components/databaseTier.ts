@@ -22,6 +22,7 @@ import { DatabaseEngine, engineVersionProblem } from "../lib/engineVersionRules"
 import { finalSnapshotIdentifier } from "./finalSnapshot";
 import { serviceTrustPolicy } from "./iam";
 import { keepData as dataGuard } from "./dataGuard";
+import { checkArgs } from "./argsError";
 
 /** What the shared mode reads of prod's database and network (the program reads it from prod's stack: infra/stacks.ts). */
 export interface ProdDatabase {
@@ -263,10 +264,7 @@ export class DatabaseTier extends pulumi.ComponentResource {
 
     constructor(name: string, args: DatabaseTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:stage:DatabaseTier", name, {}, opts);
-        const problems = validateDatabaseArgs(args);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`DatabaseTier ${name} (${args.stage}): ${problems.join("; ")}`, this);
-        }
+        checkArgs("DatabaseTier", name, validateDatabaseArgs(args), this);
         if (args.database.mode === "owned") {
             const owned = ownedDatabase(this, name, args, args.database);
             this.instance = owned.instance;
@@ -532,7 +530,7 @@ function sharedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTie
     // the run with every problem listed, before the peering or a route is created.
     const checked = pulumi.all([prod.vpcCidr, prod.region, prod.databaseRouteTableIds]).apply(([vpcCidr, region, databaseRouteTableIds]) => {
         const problems = sharedPathProblems({ name, prodStack: d.prodStack, vpcCidr: env.vpcCidr, region: env.region, prodAvailabilityZones: d.prodAvailabilityZones }, { vpcCidr, region, databaseRouteTableIds });
-        if (problems.length > 0) throw new pulumi.ResourceError(`DatabaseTier ${name}: ${problems.join("; ")}`, parent);
+        checkArgs("DatabaseTier", name, problems, parent);
         return true;
     });
     const peerVpcId = pulumi.all([checked, prod.vpcId]).apply(([, vpcId]) => vpcId);

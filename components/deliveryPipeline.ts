@@ -34,6 +34,7 @@ import * as deploy from "./pipeline/deploy";
 import { pruneSnapshotStatement } from "./pipeline/snapshots";
 import { smokeTestGroup } from "./pipeline/smokeTest";
 import { serviceTrustPolicy } from "./iam";
+import { checkArgs } from "./argsError";
 
 export type PipelineTrigger = "push" | "tag" | "promote";
 
@@ -181,8 +182,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
 
     constructor(name: string, args: DeliveryPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:delivery:DeliveryPipeline", name, {}, opts);
-        const problems = validatePipelineArgs(args);
-        if (problems.length > 0) throw new pulumi.ResourceError(`DeliveryPipeline ${name}: ${problems.join("; ")}`, this);
+        checkArgs("DeliveryPipeline", name, validatePipelineArgs(args), this);
 
         const p = args.pipeline;
         const tags = { ...args.tags, component: "delivery-pipeline" };

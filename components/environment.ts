@@ -19,6 +19,7 @@ import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
 import { keepData } from "./dataGuard";
 import { serviceTrustPolicy, policyDocument } from "./iam";
+import { checkArgs } from "./argsError";
 
 /** How NAT gateways are laid out. */
 export type NatLayout = "single" | "perAz";
@@ -169,10 +170,7 @@ export class Environment extends pulumi.ComponentResource {
 
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:stage:Environment", name, {}, opts);
-        const problems = validateEnvironmentArgs(args);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`Environment "${name}" cannot be built:\n${problems.map((p) => `  - ${p}`).join("\n")}`, this);
-        }
+        checkArgs("Environment", name, validateEnvironmentArgs(args), this);
 
         const ctx: Ctx = {
             name,
