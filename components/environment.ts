@@ -334,26 +334,22 @@ function createNetwork(ctx: Ctx): Network {
     // Adopt the default security group and strip its rules: nothing may use it by accident.
     new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, ingress: [], egress: [], tags: ctx.tags({ Name: `${name}-default-unused` }) }, child);
 
-    const tiers: SubnetTier[] = ["public", "private", "isolated"];
-    const subnets = Object.fromEntries(
-        tiers.map((tier) => [
-            tier,
-            azs.map(
-                (az) =>
-                    new aws.ec2.Subnet(
-                        `${name}-${tier}-${az}`,
-                        {
-                            vpcId: vpc.id,
-                            availabilityZone: az,
-                            cidrBlock: subnetCidr(args.network.cidr, tier, az),
-                            mapPublicIpOnLaunch: false,
-                            tags: ctx.tags({ Name: `${name}-${tier}-${az}`, tier }),
-                        },
-                        child,
-                    ),
-            ),
-        ]),
-    ) as Record<SubnetTier, aws.ec2.Subnet[]>;
+    const tierSubnets = (tier: SubnetTier) =>
+        azs.map(
+            (az) =>
+                new aws.ec2.Subnet(
+                    `${name}-${tier}-${az}`,
+                    {
+                        vpcId: vpc.id,
+                        availabilityZone: az,
+                        cidrBlock: subnetCidr(args.network.cidr, tier, az),
+                        mapPublicIpOnLaunch: false,
+                        tags: ctx.tags({ Name: `${name}-${tier}-${az}`, tier }),
+                    },
+                    child,
+                ),
+        );
+    const subnets: Record<SubnetTier, aws.ec2.Subnet[]> = { public: tierSubnets("public"), private: tierSubnets("private"), isolated: tierSubnets("isolated") };
 
     // Public tier: one route table with the internet gateway.
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: ctx.tags({ Name: `${name}-igw` }) }, child);

@@ -15,7 +15,7 @@ import * as github from "@pulumi/github";
 import type { Stage } from "../lib/stage";
 import { Tags } from "./types";
 import { OIDC_HOST, PREVIEW_ROLE_NAME, deployPolicyDocuments, deployTrustPolicy } from "./deployRolePolicy";
-import type { PolicyDocument } from "./deployRolePolicy";
+import type { TrustPolicyDocument } from "./deployRolePolicy";
 import { ArgsError, checkArgs } from "./argsError";
 
 // The deploy role's catalogue (components/deployRolePolicy.ts), where callers have always imported it.
@@ -484,9 +484,9 @@ function createPreviewRole(ctx: Ctx, providerArn: pulumi.Input<string>, infraRep
 }
 
 /** The preview role's trust policy: only pull requests of the infrastructure repository. */
-export function previewTrustPolicy(providerArn: string, owner: string, infraRepository: string): PolicyDocument & { Statement: object[] } {
+export function previewTrustPolicy(providerArn: string, owner: string, infraRepository: string): TrustPolicyDocument {
     const trust = deployTrustPolicy(providerArn, owner, infraRepository, "unused");
-    const statement = trust.Statement[0] as { Sid: string; Condition: { StringEquals: Record<string, string> } };
+    const statement = trust.Statement[0];
     statement.Sid = "GitHubPullRequestsOnly";
     statement.Condition.StringEquals[`${OIDC_HOST}:sub`] = `repo:${owner}/${infraRepository}:pull_request`;
     return trust;
