@@ -161,7 +161,7 @@ describe("ArgsError: one format for every component's wiring checks", () => {
         assert.equal(children.length, 0);
     });
 
-    it("GIVEN prod's contract overlapping staging's VPC THEN DatabaseTier refuses in the same format once the values are known, before the peering", async () => {
+    it("GIVEN prod's contract overlapping staging's VPC THEN DatabaseTier refuses in the same format once prod's values are known (inside an apply)", async () => {
         const s = stackSettings("staging");
         const prod = { ...prodFixtureOutputs(s.region), vpcCidr: s.network.cidr };
         await assert.rejects(planStack(s, { stackOutputs: { ...fixtureReferences(s), [s.prodStack as string]: prod } }), (e: Error) => {
