@@ -180,6 +180,7 @@ interface Ctx {
     readonly steps: BuildStep[];
     /** Extra statements for the pipeline role (prod: read staging's published release). */
     readonly pipelineStatements: pulumi.Input<iam.Statement>[];
+    /** The GitHub connection or the hand-off location the Source stage reads. */
     readonly source: PipelineSource;
 }
 
