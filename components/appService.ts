@@ -28,6 +28,7 @@ import { keepData, keepLogs } from "./dataGuard";
 import { grantUploads } from "./uploadsAccess";
 import { serviceTrustPolicy, policyDocument } from "./iam";
 import { FirstRelease, firstRelease } from "./firstRelease";
+import { checkArgs } from "./argsError";
 
 /** CPU architecture of every task: CodeBuild's standard Linux images build x86_64 images. */
 export const CPU_ARCHITECTURE = "X86_64";
@@ -180,10 +181,7 @@ export class AppService extends pulumi.ComponentResource {
 
     constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:app:AppService", name, {}, opts);
-        const problems = validateAppServiceArgs(name, args);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`AppService "${name}" cannot be built:\n${problems.map((p) => `  - ${p}`).join("\n")}`, this);
-        }
+        checkArgs("AppService", name, validateAppServiceArgs(name, args), this);
         const s = args.service;
         const ctx: ServiceCtx = { name, args, parent: this, tags: { ...args.tags, service: s.name } };
         const kind = args.runtime.kind;

@@ -22,6 +22,7 @@ import { DatabaseEngine, engineVersionProblem } from "../lib/engineVersionRules"
 import { finalSnapshotIdentifier } from "./finalSnapshot";
 import { serviceTrustPolicy } from "./iam";
 import { keepData as dataGuard } from "./dataGuard";
+import { ArgsError, checkArgs } from "./argsError";
 
 /** What the shared mode reads of prod's database and network (the program reads it from prod's stack: infra/stacks.ts). */
 export interface ProdDatabase {
@@ -186,6 +187,8 @@ export function estimatedMaxConnections(engine: DatabaseEngine, instanceClass: s
     return engine === "mysql" ? Math.floor(bytes / 12582880) : Math.min(Math.floor(bytes / 9531392), 5000);
 }
 
+const PROD_DATABASE_MISSING = "prodDatabase is missing; allowed: prod's database contract (infra/stacks.ts readStacks) in shared mode";
+
 /** Problems with the args, as messages a user can act on (empty when the args are valid). */
 export function validateDatabaseArgs(args: DatabaseTierArgs): string[] {
     const out: string[] = [];
@@ -208,7 +211,7 @@ export function validateDatabaseArgs(args: DatabaseTierArgs): string[] {
         if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(d.prodStack)) {
             out.push(`database.prodStack is "${d.prodStack}"; allowed: the production stack, org/project/stack, e.g. acme/stageline/prod`);
         }
-        if (args.prodDatabase === undefined) out.push(`prodDatabase is missing; allowed: prod's database contract (infra/stacks.ts readStacks) in shared mode`);
+        if (args.prodDatabase === undefined) out.push(PROD_DATABASE_MISSING);
         if (d.prodAvailabilityZones.length === 0 || new Set(d.prodAvailabilityZones).size !== d.prodAvailabilityZones.length) {
             out.push(`database.prodAvailabilityZones is [${d.prodAvailabilityZones.join(", ")}]; allowed: prod's distinct subnet AZs, in prod's order`);
         }
@@ -263,10 +266,7 @@ export class DatabaseTier extends pulumi.ComponentResource {
 
     constructor(name: string, args: DatabaseTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:stage:DatabaseTier", name, {}, opts);
-        const problems = validateDatabaseArgs(args);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`DatabaseTier ${name} (${args.stage}): ${problems.join("; ")}`, this);
-        }
+        checkArgs("DatabaseTier", name, validateDatabaseArgs(args), this);
         if (args.database.mode === "owned") {
             const owned = ownedDatabase(this, name, args, args.database);
             this.instance = owned.instance;
@@ -525,14 +525,15 @@ function backupPlanFor(parent: pulumi.Resource, name: string, args: DatabaseTier
 
 function sharedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTierArgs, d: SharedDatabaseArgs) {
     const { env, tags } = args;
-    // Read by the program (infra/stacks.ts); validateDatabaseArgs refused a shared tier without it.
-    const prod = Object.fromEntries(Object.entries(args.prodDatabase as ProdDatabaseInputs).map(([k, v]) => [k, pulumi.output(v)])) as ProdDatabaseOutputs;
+    // Read by the program (infra/stacks.ts); validateDatabaseArgs refused a shared tier without it (this narrows the type).
+    const prod = args.prodDatabase;
+    if (prod === undefined) throw new ArgsError("DatabaseTier", name, [PROD_DATABASE_MISSING], parent);
 
     // Prod's values are known once its stack output is read (a preview included): a mismatch stops
     // the run with every problem listed, before the peering or a route is created.
     const checked = pulumi.all([prod.vpcCidr, prod.region, prod.databaseRouteTableIds]).apply(([vpcCidr, region, databaseRouteTableIds]) => {
         const problems = sharedPathProblems({ name, prodStack: d.prodStack, vpcCidr: env.vpcCidr, region: env.region, prodAvailabilityZones: d.prodAvailabilityZones }, { vpcCidr, region, databaseRouteTableIds });
-        if (problems.length > 0) throw new pulumi.ResourceError(`DatabaseTier ${name}: ${problems.join("; ")}`, parent);
+        checkArgs("DatabaseTier", name, problems, parent);
         return true;
     });
     const peerVpcId = pulumi.all([checked, prod.vpcId]).apply(([, vpcId]) => vpcId);
@@ -602,14 +603,14 @@ function sharedDatabase(parent: pulumi.Resource, name: string, args: DatabaseTie
     );
 
     const connection: DatabaseConnection = {
-        address: prod.dbAddress,
-        port: prod.dbPort,
-        name: prod.dbName,
-        secretArn: prod.dbSecretArn,
-        secretKmsKeyArn: prod.dbSecretKmsKeyArn,
-        securityGroupId: prod.dbSecurityGroupId,
-        instanceId: prod.dbInstanceId,
-        instanceArn: prod.dbInstanceArn,
+        address: pulumi.output(prod.dbAddress),
+        port: pulumi.output(prod.dbPort),
+        name: pulumi.output(prod.dbName),
+        secretArn: pulumi.output(prod.dbSecretArn),
+        secretKmsKeyArn: pulumi.output(prod.dbSecretKmsKeyArn),
+        securityGroupId: pulumi.output(prod.dbSecurityGroupId),
+        instanceId: pulumi.output(prod.dbInstanceId),
+        instanceArn: pulumi.output(prod.dbInstanceArn),
         engine: d.prodEngine,
         shared: true,
     };

@@ -34,6 +34,7 @@ import * as deploy from "./pipeline/deploy";
 import { pruneSnapshotStatement } from "./pipeline/snapshots";
 import { smokeTestGroup } from "./pipeline/smokeTest";
 import { serviceTrustPolicy } from "./iam";
+import { ArgsError } from "./argsError";
 
 export type PipelineTrigger = "push" | "tag" | "promote";
 
@@ -127,13 +128,30 @@ export function buildspec(file: string): string {
     return inlineScripts(fs.readFileSync(path.join(BUILDSPEC_DIR, file), "utf8"));
 }
 
+/** Where the pipeline's source comes from: narrowed once from the args, so no builder below guesses. */
+export type PipelineSource =
+    /** `push` / `tag`: the GitHub repository, through the CodeConnections connection. */
+    | { readonly kind: "github"; readonly connectionArn: string }
+    /** `promote`: the signed-off release in the hand-off location this stage owns. */
+    | { readonly kind: "handoff"; readonly from: HandoffLocation };
+
+/** The pipeline's source, or the problem (a sentence) when the args lack what its trigger reads. */
+export function pipelineSource(args: Pick<DeliveryPipelineArgs, "pipeline" | "promoteFrom">): PipelineSource | string {
+    const p = args.pipeline;
+    if (p.trigger === "promote") {
+        return args.promoteFrom !== undefined ? { kind: "handoff", from: args.promoteFrom } : 'promoteFrom is required for a "promote" trigger (the release hand-off location the stage owns; infra/stacks.ts)';
+    }
+    return p.connectionArn !== undefined ? { kind: "github", connectionArn: p.connectionArn } : `pipeline.connectionArn is required for a "${p.trigger}" trigger (the GitHub connection the source reads)`;
+}
+
 /** Problems with the args, each a sentence a user can act on; empty when valid. */
 export function validatePipelineArgs(args: Pick<DeliveryPipelineArgs, "pipeline" | "services" | "uploadsBucketArn" | "uploadsBucketName" | "promoteFrom" | "publishTo">): string[] {
     const p = args.pipeline;
     const problems: string[] = [];
     if (args.services.length === 0) problems.push("a delivery pipeline needs at least one service to deploy");
-    if (p.trigger !== "promote" && p.connectionArn === undefined) problems.push(`pipeline.connectionArn is required for a "${p.trigger}" trigger (the GitHub connection the source reads)`);
-    if (p.trigger === "promote" && args.promoteFrom === undefined) problems.push('promoteFrom is required for a "promote" trigger (the release hand-off location the stage owns; infra/stacks.ts)');
+    const source = pipelineSource(args);
+    if (typeof source === "string") problems.push(source);
+    if (p.loadTest.enabled && p.trigger === "promote") problems.push('pipeline.loadTest.enabled needs a built release: the load test reads the repository\'s loadtest/ scenarios from the GitHub source, which a "promote" trigger has not');
     if (args.publishTo !== undefined && (p.trigger === "promote" || !p.signOff)) problems.push("publishTo needs a built (not promoted) release with pipeline.signOff (only a signed-off release is handed over)");
     if (p.signOff && !p.approval) problems.push("pipeline.signOff needs pipeline.approval (a release signed off after deploy is first approved before it)");
     if ((args.uploadsBucketArn === undefined) !== (args.uploadsBucketName === undefined)) problems.push("uploadsBucketName and uploadsBucketArn go together");
@@ -162,6 +180,8 @@ interface Ctx {
     readonly steps: BuildStep[];
     /** Extra statements for the pipeline role (prod: read staging's published release). */
     readonly pipelineStatements: pulumi.Input<iam.Statement>[];
+    /** The GitHub connection or the hand-off location the Source stage reads. */
+    readonly source: PipelineSource;
 }
 
 /** One CodeBuild project with its own role. */
@@ -181,8 +201,10 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
 
     constructor(name: string, args: DeliveryPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:delivery:DeliveryPipeline", name, {}, opts);
+        const source = pipelineSource(args);
         const problems = validatePipelineArgs(args);
-        if (problems.length > 0) throw new pulumi.ResourceError(`DeliveryPipeline ${name}: ${problems.join("; ")}`, this);
+        // A missing source is one of the problems listed: past this line the source is known.
+        if (problems.length > 0 || typeof source === "string") throw new ArgsError("DeliveryPipeline", name, problems, this);
 
         const p = args.pipeline;
         const tags = { ...args.tags, component: "delivery-pipeline" };
@@ -206,13 +228,13 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         );
         const containers = args.services.filter(isFargate);
         const instances = args.services.filter(isEc2);
-        const ctx: Ctx = { name, args, containers, instances, parent: this, tags, artifacts, logGroup, steps: [], pipelineStatements: [] };
+        const ctx: Ctx = { name, args, containers, instances, parent: this, tags, artifacts, logGroup, steps: [], pipelineStatements: [], source };
 
         const approvalTopic = p.approval || p.signOff ? createApprovalTopic(ctx) : undefined;
-        const pipelineStages = p.trigger === "promote" ? promotePipelineStages(ctx, approvalTopic) : buildPipelineStages(ctx, approvalTopic, args.publishTo);
+        const pipelineStages = source.kind === "handoff" ? promotePipelineStages(ctx, source.from, approvalTopic) : buildPipelineStages(ctx, source.connectionArn, approvalTopic, args.publishTo);
         const pipeline = createPipeline(ctx, pipelineStages, approvalTopic);
 
-        if (p.schedule !== undefined) createSchedule(ctx, pipeline);
+        if (p.schedule !== undefined) createSchedule(ctx, pipeline, p.schedule);
         createNotifications(ctx, pipeline);
 
         this.pipelineName = pipeline.name;
@@ -377,8 +399,7 @@ function ecsDeployActions(ctx: Ctx, input: string, runOrder: number): Action[] {
 
 /** UseConnection for a build reading the GitHub source, which arrives as a clone reference (see iam.cloneRefStatements). */
 function sourceCloneStatements(ctx: Ctx, inputs: string[]): iam.Statement[] {
-    const p = ctx.args.pipeline;
-    return iam.cloneRefStatements(p.connectionArn, inputs, p.trigger === "promote" ? undefined : "source");
+    return ctx.source.kind === "github" ? iam.cloneRefStatements(ctx.source.connectionArn, inputs, "source") : [];
 }
 
 /** Console link to the release notes of this execution in the artifact bucket. */
@@ -434,11 +455,11 @@ function snapshotPipelineStage(ctx: Ctx, input: string): PipelineStageDef {
 }
 
 /** LoadTest: the stage's thresholds against each service's health URL and the repository's scenarios. */
-function loadTestAction(ctx: Ctx, runOrder: number, testers: aws.ec2.SecurityGroup): Action {
+function loadTestAction(ctx: Ctx, connectionArn: string, runOrder: number, testers: aws.ec2.SecurityGroup): Action {
     const { env, pipeline: p, stage, services } = ctx.args;
     const tools = createPipelineTools(ctx.name, { stage, keepData: ctx.args.keepData, kmsKeyArn: env.kmsKeyArn, loadTest: true, gate: false, tags: ctx.tags }, ctx.parent);
     const targets = services.map((s) => ({ name: `health:${s.serviceName}`, url: s.healthCheckUrl }));
-    const spec = loadTestProjectSpec({ settings: p.loadTest, tools, artifactBucket: ctx.artifacts.bucket, connectionArn: p.connectionArn as string, baseUrl: env.url, targets });
+    const spec = loadTestProjectSpec({ settings: p.loadTest, tools, artifactBucket: ctx.artifacts.bucket, connectionArn, baseUrl: env.url, targets });
     // The smoke test's group: the step needs the stage's URL and AWS APIs, never the database ports the app group opens.
     return codeBuildAction(buildProject(ctx, { ...spec, securityGroupIds: [testers.id] }), { name: "LoadTest", inputs: ["source"], outputs: ["loadtest"], runOrder, namespace: "LoadTest", env: { RELEASE_TAG: "#{Notes.RELEASE_TAG}" } });
 }
@@ -478,7 +499,8 @@ function deployPipelineStages(
     const rollback = { result: "ROLLBACK" };
     if (p.signOff && approvalTopic) {
         // The load test (components/pipeline/loadTest.ts) between smoke test and sign-off: a breach rolls back too.
-        const loadTest = p.loadTest.enabled ? [loadTestAction(ctx, order + 2, testers)] : [];
+        // validatePipelineArgs refuses a load test without the GitHub source (a promote pipeline).
+        const loadTest = p.loadTest.enabled && ctx.source.kind === "github" ? [loadTestAction(ctx, ctx.source.connectionArn, order + 2, testers)] : [];
         const text = loadTest.length > 0 ? pulumi.interpolate`${signOffText}${SIGN_OFF_LOAD_TEST}` : signOffText;
         const signOff = approvalAction("SignOff", approvalTopic, order + 2 + loadTest.length, text, ctx.args.env.url);
         return [{ name: PIPELINE_STAGE_NAMES.deploy, actions: [...deployActions, smoke, ...loadTest, signOff], onFailure: rollback }];
@@ -583,10 +605,9 @@ function refreshActions(ctx: Ctx, input: string, runOrder: number): Action[] {
 // Pipeline stages: build pipelines (dev, test, staging) and the promote pipeline (prod)
 // ---------------------------------------------------------------------------------------------
 
-function buildPipelineStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined, publishTo: HandoffLocation | undefined): PipelineStageDef[] {
+function buildPipelineStages(ctx: Ctx, connectionArn: string, approvalTopic: aws.sns.Topic | undefined, publishTo: HandoffLocation | undefined): PipelineStageDef[] {
     const { pipeline: p, env } = ctx.args;
     const { containers, instances } = ctx;
-    const connectionArn = p.connectionArn as string; // validated
     const repos = containers.map((s) => s.runtime.repositoryArn);
 
     const source: PipelineStageDef = {
@@ -687,10 +708,9 @@ function buildPipelineStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined,
  * after its sign-off; the Promote step copies each image by digest into prod's repository and
  * writes imagedefinitions. Prod reads no other stack (infra/stacks.ts).
  */
-function promotePipelineStages(ctx: Ctx, approvalTopic: aws.sns.Topic | undefined): PipelineStageDef[] {
+function promotePipelineStages(ctx: Ctx, release: HandoffLocation, approvalTopic: aws.sns.Topic | undefined): PipelineStageDef[] {
     const { pipeline: p, env } = ctx.args;
     const { containers, instances } = ctx;
-    const release = ctx.args.promoteFrom as HandoffLocation; // validatePipelineArgs: required for promote
     const sourceRepos = publisherRepositoryArns(env.region, env.accountId, release.publisherStage, containers.map((s) => s.serviceName));
     // The pipeline reads the release from the hand-off location this stage owns (S3 source), with its key.
     ctx.pipelineStatements.push(...sourceStatements(release));
@@ -767,7 +787,7 @@ function createPipeline(ctx: Ctx, pipelineStages: PipelineStageDef[], approvalTo
         // Every service deploys through a CodeBuild step (components/pipeline/deploy.ts): nothing more.
         iam.codeBuildStartStatement(ctx.steps.map((s) => s.project.arn)),
     ];
-    if (p.connectionArn !== undefined && p.trigger !== "promote") statements.push(iam.connectionStatement(p.connectionArn));
+    if (ctx.source.kind === "github") statements.push(iam.connectionStatement(ctx.source.connectionArn));
     if (approvalTopic) statements.push(iam.snsPublishStatement([approvalTopic.arn]));
     statements.push(...ctx.pipelineStatements);
     const policy = new aws.iam.RolePolicy(`${ctx.name}-pipeline-policy`, { role: role.name, policy: iam.policyDocument(statements) }, { parent: ctx.parent });
@@ -792,8 +812,7 @@ function createPipeline(ctx: Ctx, pipelineStages: PipelineStageDef[], approvalTo
 }
 
 /** The release cadence: an EventBridge schedule that starts the pipeline (staging: 1st and 15th). */
-function createSchedule(ctx: Ctx, pipeline: aws.codepipeline.Pipeline): void {
-    const schedule = ctx.args.pipeline.schedule as string;
+function createSchedule(ctx: Ctx, pipeline: aws.codepipeline.Pipeline, schedule: string): void {
     const role = new aws.iam.Role(
         `${ctx.name}-schedule-role`,
         { assumeRolePolicy: serviceTrustPolicy("events.amazonaws.com", { sourceAccount: ctx.args.env.accountId }), description: `Starts the ${ctx.args.stage} pipeline on its schedule`, tags: ctx.tags },

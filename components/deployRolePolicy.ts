@@ -544,8 +544,23 @@ function dnsRecordStatements(names: readonly string[]): PolicyStatement[] {
     ];
 }
 
+/** A trust policy's statement: who may assume the role (a federated principal and its token's claims; no Resource). */
+export interface TrustStatement {
+    Sid: string;
+    Effect: "Allow";
+    Principal: { Federated: string };
+    Action: "sts:AssumeRoleWithWebIdentity";
+    Condition: { StringEquals: Record<string, string> };
+}
+
+/** A role's trust policy (its assume-role policy document). */
+export interface TrustPolicyDocument {
+    Version: "2012-10-17";
+    Statement: TrustStatement[];
+}
+
 /** The role's trust policy: only the stage's deployment gate (GitHub Environment `deploymentGateName`) of the infrastructure repository. */
-export function deployTrustPolicy(providerArn: string, owner: string, infraRepository: string, deploymentGateName: string): PolicyDocument & { Statement: object[] } {
+export function deployTrustPolicy(providerArn: string, owner: string, infraRepository: string, deploymentGateName: string): TrustPolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -560,7 +575,7 @@ export function deployTrustPolicy(providerArn: string, owner: string, infraRepos
                         [`${OIDC_HOST}:sub`]: `repo:${owner}/${infraRepository}:environment:${deploymentGateName}`,
                     },
                 },
-            } as unknown as PolicyStatement,
+            },
         ],
     };
 }

@@ -19,6 +19,7 @@ import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
 import { keepData } from "./dataGuard";
 import { serviceTrustPolicy, policyDocument } from "./iam";
+import { ArgsError, checkArgs } from "./argsError";
 
 /** How NAT gateways are laid out. */
 export type NatLayout = "single" | "perAz";
@@ -104,6 +105,9 @@ export const SERVICE_PORT_RANGE = { from: 1024, to: 65535 } as const;
 
 const ANYWHERE = "0.0.0.0/0";
 
+const TLS_NEEDS_ZONE = "edge.tls needs edge.hostedZoneId: the certificate is validated by a DNS record in that public zone";
+const PUBLIC_NEEDS_ZONE = "edge.public needs edge.hostedZoneId: the public record of the host name lives in that zone";
+
 /**
  * Everything wrong with an Environment's args, in words; empty when they are fine.
  * Pure, so it is tested with plain values and runs before any resource exists.
@@ -129,8 +133,8 @@ export function validateEnvironmentArgs(args: EnvironmentArgs): string[] {
         problems.push(`network.flowLogRetentionDays ${n.flowLogRetentionDays} is not a CloudWatch Logs retention; allowed: ${LOG_RETENTION_DAYS.values.join(", ")}`);
     }
     if (!e.hostname || e.hostname.startsWith(".") || e.hostname.endsWith(".")) problems.push(`edge.hostname ${JSON.stringify(e.hostname)} is not a host name`);
-    if (e.tls && e.hostedZoneId === undefined) problems.push("edge.tls needs edge.hostedZoneId: the certificate is validated by a DNS record in that public zone");
-    if (e.public && e.hostedZoneId === undefined) problems.push("edge.public needs edge.hostedZoneId: the public record of the host name lives in that zone");
+    if (e.tls && e.hostedZoneId === undefined) problems.push(TLS_NEEDS_ZONE);
+    if (e.public && e.hostedZoneId === undefined) problems.push(PUBLIC_NEEDS_ZONE);
     if (e.public && !e.tls) problems.push("edge.public needs edge.tls: an internet-facing load balancer serves HTTPS only");
     if (e.public && !e.waf) problems.push("edge.public needs edge.waf: every internet-facing load balancer has a web ACL");
     if (e.waf && (!Number.isInteger(e.wafRateLimit) || e.wafRateLimit < 100)) problems.push(`edge.wafRateLimit ${e.wafRateLimit} must be an integer of at least 100 (requests per 5 minutes)`);
@@ -169,10 +173,7 @@ export class Environment extends pulumi.ComponentResource {
 
     constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:stage:Environment", name, {}, opts);
-        const problems = validateEnvironmentArgs(args);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`Environment "${name}" cannot be built:\n${problems.map((p) => `  - ${p}`).join("\n")}`, this);
-        }
+        checkArgs("Environment", name, validateEnvironmentArgs(args), this);
 
         const ctx: Ctx = {
             name,
@@ -336,26 +337,22 @@ function createNetwork(ctx: Ctx): Network {
     // Adopt the default security group and strip its rules: nothing may use it by accident.
     new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, ingress: [], egress: [], tags: ctx.tags({ Name: `${name}-default-unused` }) }, child);
 
-    const tiers: SubnetTier[] = ["public", "private", "isolated"];
-    const subnets = Object.fromEntries(
-        tiers.map((tier) => [
-            tier,
-            azs.map(
-                (az) =>
-                    new aws.ec2.Subnet(
-                        `${name}-${tier}-${az}`,
-                        {
-                            vpcId: vpc.id,
-                            availabilityZone: az,
-                            cidrBlock: subnetCidr(args.network.cidr, tier, az),
-                            mapPublicIpOnLaunch: false,
-                            tags: ctx.tags({ Name: `${name}-${tier}-${az}`, tier }),
-                        },
-                        child,
-                    ),
-            ),
-        ]),
-    ) as Record<SubnetTier, aws.ec2.Subnet[]>;
+    const tierSubnets = (tier: SubnetTier) =>
+        azs.map(
+            (az) =>
+                new aws.ec2.Subnet(
+                    `${name}-${tier}-${az}`,
+                    {
+                        vpcId: vpc.id,
+                        availabilityZone: az,
+                        cidrBlock: subnetCidr(args.network.cidr, tier, az),
+                        mapPublicIpOnLaunch: false,
+                        tags: ctx.tags({ Name: `${name}-${tier}-${az}`, tier }),
+                    },
+                    child,
+                ),
+        );
+    const subnets: Record<SubnetTier, aws.ec2.Subnet[]> = { public: tierSubnets("public"), private: tierSubnets("private"), isolated: tierSubnets("isolated") };
 
     // Public tier: one route table with the internet gateway.
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: ctx.tags({ Name: `${name}-igw` }) }, child);
@@ -583,7 +580,9 @@ function createListeners(ctx: Ctx, alb: aws.lb.LoadBalancer): { listener: aws.lb
         return { listener: http };
     }
 
-    const zoneId = args.edge.hostedZoneId as string; // validated
+    const zoneId = args.edge.hostedZoneId;
+    // validateEnvironmentArgs refused this before any resource; the check narrows the type.
+    if (zoneId === undefined) throw new ArgsError("Environment", name, [TLS_NEEDS_ZONE], ctx.parent);
     const cert = new aws.acm.Certificate(
         `${name}-cert`,
         { domainName: args.edge.hostname, validationMethod: "DNS", keyAlgorithm: "RSA_2048", tags },
@@ -676,7 +675,9 @@ function createDnsRecord(ctx: Ctx, alb: aws.lb.LoadBalancer, vpc: aws.ec2.Vpc): 
     const child = { parent: ctx.parent };
     let zoneId: pulumi.Output<string>;
     if (args.edge.public) {
-        zoneId = pulumi.output(args.edge.hostedZoneId as string); // validated
+        // validateEnvironmentArgs refused this before any resource; the check narrows the type.
+        if (args.edge.hostedZoneId === undefined) throw new ArgsError("Environment", name, [PUBLIC_NEEDS_ZONE], ctx.parent);
+        zoneId = pulumi.output(args.edge.hostedZoneId);
     } else {
         const zone = new aws.route53.Zone(
             `${name}-private-zone`,

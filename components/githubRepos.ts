@@ -17,7 +17,8 @@ import type { Stage } from "../lib/stage";
 import { BRANCHES, RELEASE_BRANCH } from "../lib/branches";
 import { Tags } from "./types";
 import { OIDC_HOST, PREVIEW_ROLE_NAME, deployPolicyDocuments, deployTrustPolicy } from "./deployRolePolicy";
-import type { PolicyDocument } from "./deployRolePolicy";
+import type { TrustPolicyDocument } from "./deployRolePolicy";
+import { ArgsError, checkArgs } from "./argsError";
 
 // The deploy role's catalogue (components/deployRolePolicy.ts), where callers have always imported it.
 export { OIDC_HOST, PREVIEW_ROLE_NAME, deployPolicyDocuments, deployTrustPolicy } from "./deployRolePolicy";
@@ -141,8 +142,7 @@ export class GitHubRepos extends pulumi.ComponentResource {
 
     constructor(name: string, args: GitHubReposArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:github:GitHubRepos", name, {}, opts);
-        const problems = validateGitHubArgs(args);
-        if (problems.length > 0) throw new pulumi.ResourceError(`GitHubRepos ${name}: ${problems.join("; ")}`, this);
+        checkArgs("GitHubRepos", name, validateGitHubArgs(args), this);
         const g = args.github;
         const workflow = fs.readFileSync(args.releaseWorkflowFile ?? RELEASE_WORKFLOW_TEMPLATE, "utf8");
 
@@ -158,7 +158,7 @@ export class GitHubRepos extends pulumi.ComponentResource {
             ? { oidcProviderArn: org.oidcProvider.arn, infraRepository: org.repositories.get(g.infraRepository)?.name.apply((n) => n ?? g.infraRepository) ?? g.infraRepository }
             : args.org;
         // validateGitHubArgs has refused a stack that neither owns the organisation objects nor is given them.
-        if (hangOn === undefined) throw new pulumi.ResourceError(`GitHubRepos ${name}: org is missing`, this);
+        if (hangOn === undefined) throw new ArgsError("GitHubRepos", name, [ORG_MISSING], this);
         const providerArn = hangOn.oidcProviderArn;
         const infraRepo = hangOn.infraRepository;
 
@@ -175,6 +175,8 @@ export class GitHubRepos extends pulumi.ComponentResource {
     }
 }
 
+const ORG_MISSING = "org is missing; allowed: the OIDC provider and infrastructure repository of the stack that owns them (prod; infra/stacks.ts)";
+
 /** Checks the args before any resource is made; returns every problem, in words a user can act on. */
 export function validateGitHubArgs(args: GitHubReposArgs): string[] {
     const g = args.github;
@@ -183,7 +185,7 @@ export function validateGitHubArgs(args: GitHubReposArgs): string[] {
     if (g.manageOrgResources && g.repositories.some((r) => r.kind === "software") && g.automationAppId === undefined) {
         out.push("github.automationAppId is missing; allowed: the GitHub App id pulumi up runs as (the rulesets' bypass actor, so the release gate file on main can be updated)");
     }
-    if (!g.manageOrgResources && args.org === undefined) out.push("org is missing; allowed: the OIDC provider and infrastructure repository of the stack that owns them (prod; infra/stacks.ts)");
+    if (!g.manageOrgResources && args.org === undefined) out.push(ORG_MISSING);
     const seen = new Set<string>();
     for (const r of g.repositories) {
         const key = r.name.toLowerCase();
@@ -484,9 +486,9 @@ function createPreviewRole(ctx: Ctx, providerArn: pulumi.Input<string>, infraRep
 }
 
 /** The preview role's trust policy: only pull requests of the infrastructure repository. */
-export function previewTrustPolicy(providerArn: string, owner: string, infraRepository: string): PolicyDocument & { Statement: object[] } {
+export function previewTrustPolicy(providerArn: string, owner: string, infraRepository: string): TrustPolicyDocument {
     const trust = deployTrustPolicy(providerArn, owner, infraRepository, "unused");
-    const statement = trust.Statement[0] as { Sid: string; Condition: { StringEquals: Record<string, string> } };
+    const statement = trust.Statement[0];
     statement.Sid = "GitHubPullRequestsOnly";
     statement.Condition.StringEquals[`${OIDC_HOST}:sub`] = `repo:${owner}/${infraRepository}:pull_request`;
     return trust;

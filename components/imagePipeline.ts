@@ -17,6 +17,7 @@ import type { Ec2RuntimeArgs, ServiceArgs } from "./service";
 import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
 import { serviceTrustPolicy, policyDocument } from "./iam";
+import { checkArgs } from "./argsError";
 
 /** Where in the package bucket the delivery pipeline puts the release the next image installs. */
 export function packageKey(service: string): string {
@@ -55,11 +56,11 @@ export interface ImagePipelineArgs {
 }
 
 /** Problems with the args a user can fix. Pure: tested directly. */
-export function validateImagePipelineArgs(name: string, args: ImagePipelineArgs): string[] {
+export function validateImagePipelineArgs(args: ImagePipelineArgs): string[] {
     const problems: string[] = [];
-    if (args.env.workloadSubnetIds.length === 0) problems.push(`ImagePipeline "${name}" has no private subnet to build in`);
+    if (args.env.workloadSubnetIds.length === 0) problems.push("env.workloadSubnetIds is empty; allowed: the private subnets the image builds in");
     if (!args.runtime.parentImageParameter.startsWith("/aws/service/")) {
-        problems.push(`ImagePipeline "${name}" has parent image parameter ${args.runtime.parentImageParameter}; allowed: a public /aws/service/... parameter`);
+        problems.push(`runtime.parentImageParameter is "${args.runtime.parentImageParameter}"; allowed: a public /aws/service/... parameter`);
     }
     return problems;
 }
@@ -119,8 +120,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
 
     constructor(name: string, args: ImagePipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:app:ImagePipeline", name, {}, opts);
-        const problems = validateImagePipelineArgs(name, args);
-        if (problems.length > 0) throw new pulumi.ResourceError(problems.join("; "), this);
+        checkArgs("ImagePipeline", name, validateImagePipelineArgs(args), this);
         const s = args.service;
         const parent = this;
         const tags = { ...args.tags, service: s.name };

@@ -47,6 +47,7 @@ import * as aws from "@pulumi/aws";
 import type { Stage } from "../lib/stage";
 import { Tags } from "./types";
 import { policyDocument, serviceTrustPolicy } from "./iam";
+import { checkArgs } from "./argsError";
 
 /** One ECS service the state machine redeploys. */
 export interface RestartedService {
@@ -138,8 +139,7 @@ export class RotationRestart extends pulumi.ComponentResource {
 
     constructor(name: string, args: RotationRestartArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:stage:RotationRestart", name, {}, opts);
-        const problems = validateRotationRestartArgs(args);
-        if (problems.length > 0) throw new pulumi.ResourceError(`RotationRestart ${name} (${args.stage}): ${problems.join("; ")}`, this);
+        checkArgs("RotationRestart", name, validateRotationRestartArgs(args), this);
         const parent = this;
         const { tags } = args;
 

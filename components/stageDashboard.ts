@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Stage } from "../lib/stage";
 import { AppService } from "./appService";
 import { EnvironmentRefs, Tags } from "./types";
+import { checkArgs } from "./argsError";
 
 export interface StageDashboardArgs {
     /** The stage the dashboard shows. @default none (required) */
@@ -85,9 +86,7 @@ export class StageDashboard extends pulumi.ComponentResource {
 
     constructor(name: string, args: StageDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("stageline:app:StageDashboard", name, {}, opts);
-        if (args.services.length === 0) {
-            throw new pulumi.ResourceError(`StageDashboard "${name}" has no services to show`, this);
-        }
+        checkArgs("StageDashboard", name, args.services.length === 0 ? ["services is empty; allowed: at least one service to show"] : [], this);
         const dashboardName = args.dashboardName ?? `${pulumi.getProject()}-${pulumi.getStack()}`;
         const widgets = args.services.flatMap((svc, row) =>
             serviceWidgets({

@@ -21,7 +21,8 @@ import {
 } from "../lib/awsLimits";
 import type { ConfigProblem } from "./errors";
 import { renderGiven } from "./errors";
-import { Stage, STAGES, StageSettings } from "./settings";
+import { Stage, StageSettings } from "./settings";
+import { isStage } from "../lib/stage";
 
 const NS = "stageline";
 const k = (s: string) => `${NS}:${s}`;
@@ -125,7 +126,7 @@ export function limitProblems(s: StageSettings, raw: { tags?: Record<string, str
 /** The stage a stack's name says: `prod`, or the first word of `prod-eu` / `test_ec2`. */
 export function stageOfStackName(stack: string): Stage | undefined {
     const first = stack.toLowerCase().split(/[-_.]/)[0];
-    return (STAGES as readonly string[]).includes(first) ? (first as Stage) : undefined;
+    return isStage(first) ? first : undefined;
 }
 
 /**

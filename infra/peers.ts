@@ -9,7 +9,8 @@ import { cidrOverlaps } from "../lib/cidr";
 import { loadSettings, NS, readStackFile, STAGE_DEFAULTS } from "./config";
 import type { ConfigProblem } from "./errors";
 import { stageOfStackName } from "./limits";
-import { Stage, STAGES, StageSettings } from "./settings";
+import { Stage, StageSettings } from "./settings";
+import { isStage } from "../lib/stage";
 
 /** The stages whose VPCs are peered with each stage's. */
 const PEERS: Partial<Record<Stage, Stage>> = { staging: "prod", prod: "staging" };
@@ -19,7 +20,7 @@ function stageAndCidr(file: string): { stack: string; stage: Stage; cidr: string
     try {
         const f = readStackFile(file);
         const declared = f.config[`${NS}:stage`];
-        const stage = (declared !== undefined && (STAGES as readonly string[]).includes(declared) ? declared : stageOfStackName(f.stack)) as Stage | undefined;
+        const stage = isStage(declared) ? declared : stageOfStackName(f.stack);
         if (stage === undefined) return undefined;
         const network = f.config[`${NS}:network`];
         const cidr = network ? (JSON.parse(network) as { cidr?: unknown }).cidr : undefined;

@@ -151,16 +151,33 @@ export function readStacks(s: StageSettings): CrossStackInputs {
     const ref = new pulumi.StackReference(`${s.stage}-reads-prod`, { name: s.prodStack });
     const out: CrossStackInputs = {};
     if (r.database) out.prodDatabase = readProdContract(ref);
-    if (r.releaseHandoff) out.releaseHandoff = ref.requireOutput(RELEASE_HANDOFF_OUTPUT) as pulumi.Output<ReleaseHandoff>;
-    if (r.githubOrg) out.githubOrg = ref.requireOutput(GITHUB_ORG_OUTPUT) as pulumi.Output<GitHubOrgContract>;
+    // requireOutput is untyped (Output<any>); pulumi.output<T> types it by the contract.
+    if (r.releaseHandoff) out.releaseHandoff = pulumi.output<ReleaseHandoff>(ref.requireOutput(RELEASE_HANDOFF_OUTPUT));
+    if (r.githubOrg) out.githubOrg = pulumi.output<GitHubOrgContract>(ref.requireOutput(GITHUB_ORG_OUTPUT));
     return out;
 }
 
-/** Reads the database contract from a reference, each key with `requireOutput`. */
+/**
+ * Reads the database contract from a reference, each key with `requireOutput`, typed by the
+ * contract (the literal below fails to compile if a key is missing).
+ */
 export function readProdContract(ref: pulumi.StackReference): ContractOutputs {
-    const out: Partial<Record<keyof ProdDatabaseContract, pulumi.Output<unknown>>> = {};
-    for (const key of PROD_CONTRACT_KEYS) out[key] = ref.requireOutput(key);
-    return out as ContractOutputs;
+    const read = <K extends keyof ProdDatabaseContract>(key: K) => pulumi.output<ProdDatabaseContract[K]>(ref.requireOutput(key));
+    return {
+        vpcId: read("vpcId"),
+        vpcCidr: read("vpcCidr"),
+        databaseRouteTableIds: read("databaseRouteTableIds"),
+        privateRouteTableIds: read("privateRouteTableIds"),
+        dbAddress: read("dbAddress"),
+        dbPort: read("dbPort"),
+        dbName: read("dbName"),
+        dbSecretArn: read("dbSecretArn"),
+        dbSecretKmsKeyArn: read("dbSecretKmsKeyArn"),
+        dbSecurityGroupId: read("dbSecurityGroupId"),
+        dbInstanceId: read("dbInstanceId"),
+        dbInstanceArn: read("dbInstanceArn"),
+        region: read("region"),
+    };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -393,16 +393,16 @@ describe("bad input as an attacker would try it: every class refused once, namin
 
     // Class 5 ----------------------------------------------------------------------------------
     it("class 5: a component's refusal inside an apply prints once, unwrapped, naming the stack", () => {
-        const wrapped = new pulumi.ResourceError(`error serializing property "routeTableId": error serializing property "peerVpcId": DatabaseTier staging: staging's VPC overlaps prod's`, undefined);
+        const wrapped = new pulumi.ResourceError(`error serializing property "routeTableId": error serializing property "peerVpcId": DatabaseTier "staging" cannot be built:\n  - staging's VPC overlaps prod's`, undefined);
         const e = asStackRefusal("staging", wrapped) as Error;
-        assert.equal(e.message, `Invalid configuration for stack "staging" (refused while building it):\n  - DatabaseTier staging: staging's VPC overlaps prod's`);
+        assert.equal(e.message, `Invalid configuration for stack "staging" (refused while building it):\n  - DatabaseTier "staging" cannot be built:\n      - staging's VPC overlaps prod's`);
     });
 
     it("class 5: through npm run plan's entry — one message naming the stack, for a refusal raised inside an apply", async () => {
         const out: string[] = [];
         const program = () => {
             const v = pulumi.output("x").apply(() => {
-                throw new pulumi.ResourceError(`AppService "test-web" cannot be built: AKIAIOSFODNN7EXAMPLE`, undefined);
+                throw new pulumi.ResourceError(`AppService "test-web" cannot be built:\n  - AKIAIOSFODNN7EXAMPLE`, undefined);
             });
             return { v } as never;
         };

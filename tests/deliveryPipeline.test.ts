@@ -532,7 +532,14 @@ describe("DeliveryPipeline", () => {
         it("accepts staging's settings", () => assert.deepEqual(check({}), []));
         it("rejects a git trigger without a connection", () => assert.match(check({ connectionArn: undefined }).join(), /connectionArn is required for a "tag" trigger/));
         it("rejects promote without a hand-off location to promote from", () =>
-            assert.equal(check({ trigger: "promote" }).join(), 'promoteFrom is required for a "promote" trigger (the release hand-off location the stage owns; infra/stacks.ts)'));
+            assert.equal(check({ trigger: "promote", loadTest: { ...base.loadTest, enabled: false } }).join(), 'promoteFrom is required for a "promote" trigger (the release hand-off location the stage owns; infra/stacks.ts)'));
+        it("rejects a load test on a promote pipeline: it reads the repository's scenarios from the GitHub source, which promote has not", () => {
+            const promoteFrom = { bucket: "prod-release", bucketArn: "arn:aws:s3:::prod-release", objectKey: "approved/release.zip", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k", publisherStage: "staging" };
+            assert.deepEqual(validatePipelineArgs({ pipeline: { ...base, trigger: "promote" }, services: svc, promoteFrom }), [
+                'pipeline.loadTest.enabled needs a built release: the load test reads the repository\'s loadtest/ scenarios from the GitHub source, which a "promote" trigger has not',
+            ]);
+            assert.deepEqual(validatePipelineArgs({ pipeline: { ...base, trigger: "promote", loadTest: { ...base.loadTest, enabled: false } }, services: svc, promoteFrom }), []);
+        });
         it("rejects sign-off without approval", () => assert.match(check({ approval: false }).join(), /signOff needs pipeline.approval/));
         it("rejects a pipeline with no services", () => assert.match(check({}, []).join(), /at least one service/));
     });

@@ -473,9 +473,15 @@ describe("Environment: arguments are checked before anything is built", () => {
         const s = stackSettings("test");
         const bad: StageSettings = { ...s, edge: { ...s.edge, hostedZoneId: undefined, waf: false } };
         await assert.rejects(planStack(bad), (e: Error) => {
-            assert.match(e.message, /Environment "test" cannot be built:/);
-            assert.match(e.message, /edge\.tls needs edge\.hostedZoneId/);
-            assert.match(e.message, /edge\.public needs edge\.waf/);
+            assert.equal(
+                e.message,
+                [
+                    'Environment "test" cannot be built:',
+                    "  - edge.tls needs edge.hostedZoneId: the certificate is validated by a DNS record in that public zone",
+                    "  - edge.public needs edge.hostedZoneId: the public record of the host name lives in that zone",
+                    "  - edge.public needs edge.waf: every internet-facing load balancer has a web ACL",
+                ].join("\n"),
+            );
             return true;
         });
     });

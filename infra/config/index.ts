@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { ConfigError, ConfigProblem, renderGiven } from "../errors";
 import { Stage, STAGES, StageSettings } from "../settings";
+import { isStage } from "../../lib/stage";
 import { cidrOverlaps } from "../../lib/cidr";
 import { loadTestShape } from "../loadTestConfig";
 import { resolveProdStack } from "../stacks";
@@ -117,7 +118,7 @@ export function loadSettings(stack: string, raw: RawConfig, opts: LoadOptions = 
     }
     let stage: Stage | undefined = shaped.stage;
     if (stage === undefined && !("stage" in values)) {
-        if ((STAGES as readonly string[]).includes(stack)) stage = stack as Stage;
+        if (isStage(stack)) stage = stack;
         else problems.push({ key: `${NS}:stage`, given: "(missing)", allowed: `one of ${STAGES.map((s) => `"${s}"`).join(", ")} (required when the stack name "${stack}" is not a stage name)` });
     }
     if (stage === undefined) throw new ConfigError(stack, problems);

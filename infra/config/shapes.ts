@@ -1,6 +1,6 @@
 /** The stack file's shapes: every key, its type and what is allowed, every field optional (defaults: ./defaults.ts). */
 import { z } from "zod";
-import { Stage, STAGES } from "../settings";
+import { STAGES } from "../settings";
 import { loadTestShape } from "../loadTestConfig";
 import { GITHUB_PLANS } from "../githubRules";
 
@@ -154,7 +154,7 @@ export const githubShape = z.strictObject({
     reviewerTeams: list(str("a GitHub team slug", /^[a-z0-9_-]{1,100}$/), "GitHub team slugs"),
     requiredChecks: list(str("a status check name"), "status check names"),
     deployBranch: str("a branch name", /^[A-Za-z0-9._/-]+$/),
-    plan: oneOf(GITHUB_PLANS as unknown as ["free", "team", "enterprise"]),
+    plan: oneOf(GITHUB_PLANS),
     automationAppId: int(1, 2147483647, " (a GitHub App id)"),
 });
 
@@ -170,7 +170,7 @@ export const SECTION_SHAPES = {
 
 /** Every top-level key under `stageline:`, with its shape. */
 export const TOP_LEVEL = {
-    stage: oneOf(STAGES as unknown as [Stage, ...Stage[]]),
+    stage: oneOf(STAGES),
     /** The prod stack a non-prod stack reads (infra/stacks.ts). */
     prodStack: str("a fully qualified stack name org/project/stack, e.g. acme/stageline/prod", STACK_REF_RE),
     network: networkShape.partial(),

@@ -23,7 +23,7 @@ export function resolveGitHub(ctx: SectionContext): GitHubSettings {
         ...definedOnly(g),
         owner: g.owner ?? "",
         repositories: repos,
-    } as GitHubSettings;
+    };
     if (github.enabled && g.owner === undefined) {
         problems.push({ key: k("github.owner"), given: "(missing)", allowed: "the GitHub organisation name, or github.enabled: false" });
     }

@@ -7,7 +7,8 @@ import { definedOnly, SectionContext } from "./context";
 /** The delivery pipeline: trigger, approvals, snapshots, the load test. */
 export function resolvePipeline(ctx: SectionContext, edge: EdgeSettings): PipelineSettings {
     const { stage, c, d, k, problems } = ctx;
-    const p = c.pipeline ?? {};
+    // promoteFromStack is no setting: resolveProdStack refuses it (infra/stacks.ts).
+    const { promoteFromStack: _refused, ...p } = c.pipeline ?? {};
     const pipeline: PipelineSettings = {
         ...d.pipeline,
         ...definedOnly(p),
@@ -15,12 +16,11 @@ export function resolvePipeline(ctx: SectionContext, edge: EdgeSettings): Pipeli
         schedule: p.schedule === null ? undefined : (p.schedule ?? d.pipeline.schedule),
         approverEmails: p.approverEmails ?? d.pipeline.approverEmails,
         loadTest: resolveLoadTest(d.pipeline.loadTest, p.loadTest),
-    } as PipelineSettings;
+    };
     problems.push(...loadTestProblems(stage, pipeline, edge));
     if (pipeline.enabled && pipeline.trigger !== "promote" && pipeline.connectionArn === undefined) {
         problems.push({ key: k("pipeline.connectionArn"), given: "(missing)", allowed: "the ARN of an authorised CodeConnections GitHub connection (see README: one-time setup), or pipeline.enabled: false" });
     }
-    delete (pipeline as { promoteFromStack?: string }).promoteFromStack; // refused below (resolveProdStack)
     if (stage === "prod" && pipeline.enabled && pipeline.trigger !== "promote") {
         problems.push({ key: k("pipeline.trigger"), given: renderGiven(pipeline.trigger), allowed: `"promote" in prod (prod deploys the image staging approved; it never rebuilds)` });
     }
