@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import type { Stage } from "../lib/stage";
-import { BRANCHES, RELEASE_BRANCH } from "../lib/branches";
+import { BRANCHES, isBranch, RELEASE_BRANCH } from "../lib/branches";
 import { Tags } from "./types";
 import { OIDC_HOST, PREVIEW_ROLE_NAME, deployPolicyDocuments, deployTrustPolicy } from "./deployRolePolicy";
 import type { TrustPolicyDocument } from "./deployRolePolicy";
@@ -193,7 +193,7 @@ export function validateGitHubArgs(args: GitHubReposArgs): string[] {
         seen.add(key);
     }
     if (!g.repositories.some((r) => r.name === g.infraRepository)) out.push(`infraRepository "${g.infraRepository}" is not one of the repositories`);
-    if (!(STAGE_BRANCHES as readonly string[]).includes(g.deployBranch)) out.push(`deployBranch "${g.deployBranch}" is not a managed branch (${STAGE_BRANCHES.join(", ")})`);
+    if (!isBranch(g.deployBranch)) out.push(`deployBranch "${g.deployBranch}" is not a managed branch (${STAGE_BRANCHES.join(", ")})`);
     return out;
 }
 

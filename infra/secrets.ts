@@ -130,7 +130,7 @@ function plainProviderCredentials(key: string, value: unknown, out: string[], de
  */
 export function foreignKeyProblems(full: string, value: unknown, secure: boolean): ConfigProblem[] {
     const ns = full.split(":")[0];
-    if (!(KNOWN_NAMESPACES as readonly string[]).includes(ns)) {
+    if (!KNOWN_NAMESPACES.some((n) => n === ns)) {
         const near = KNOWN_NAMESPACES.find((k) => editDistance(k, ns) <= 2);
         return [
             {

@@ -15,5 +15,10 @@ export type Branch = (typeof STAGE_BRANCH)[Stage];
 /** The repositories' default branch: releases are tagged on it, staging and prod deploy from it. */
 export const RELEASE_BRANCH: Branch = STAGE_BRANCH.staging;
 
+/** Is `x` one of the branches stages deploy from? (A type guard: no cast where a setting is checked.) */
+export function isBranch(x: unknown): x is Branch {
+    return BRANCHES.some((b) => b === x);
+}
+
 /** The branches every repository that deploys has and protects, in promotion order (dev, qa, main). */
 export const BRANCHES: readonly Branch[] = STAGES.map((s) => STAGE_BRANCH[s]).filter((b, i, all) => all.indexOf(b) === i);

@@ -4,5 +4,5 @@ export type Stage = (typeof STAGES)[number];
 
 /** Is `x` one of the four stage names? (A type guard: no cast where a stack name or a config value is read.) */
 export function isStage(x: unknown): x is Stage {
-    return typeof x === "string" && (STAGES as readonly string[]).includes(x);
+    return STAGES.some((s) => s === x);
 }

@@ -3,7 +3,7 @@ import { renderGiven } from "../../errors";
 import { GitHubSettings, RepositorySettings } from "../../settings";
 import { githubRuleProblems } from "../../githubRules";
 import { DEFAULT_REPOSITORIES, MANAGED_BRANCHES } from "../defaults";
-import { STAGE_BRANCH } from "../../../lib/branches";
+import { isBranch, STAGE_BRANCH } from "../../../lib/branches";
 import { definedOnly, SectionContext } from "./context";
 
 /** GitHub: repositories, rulesets, the stage's deployment gate and its reviewers. */
@@ -38,7 +38,7 @@ export function resolveGitHub(ctx: SectionContext): GitHubSettings {
     if (stage === "prod" && github.requiredApprovals < 1) {
         problems.push({ key: k("github.requiredApprovals"), given: String(github.requiredApprovals), allowed: "an integer from 1 to 6 in prod (merges only through reviewed pull requests)" });
     }
-    if (!(MANAGED_BRANCHES as readonly string[]).includes(github.deployBranch)) {
+    if (!isBranch(github.deployBranch)) {
         problems.push({ key: k("github.deployBranch"), given: renderGiven(github.deployBranch), allowed: `one of the managed branches ${MANAGED_BRANCHES.map((b) => `"${b}"`).join(", ")}` });
     } else if (stage === "prod" && github.deployBranch !== STAGE_BRANCH.prod) {
         problems.push({ key: k("github.deployBranch"), given: renderGiven(github.deployBranch), allowed: `"${STAGE_BRANCH.prod}" in prod (only reviewed, released code deploys production)` });
