@@ -233,12 +233,10 @@ export function toPolicies(rule: Rule): { policy: Policy; info: PolicyInfo }[] {
             check(f, { stage, config });
             emit(f, report);
         };
+        const common = { name: v.name, description: v.description, enforcementLevel: v.level, configSchema };
         if (rule.kind === "resource") {
             const policy: ResourceValidationPolicy = {
-                name: v.name,
-                description: v.description,
-                enforcementLevel: v.level,
-                configSchema,
+                ...common,
                 validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
                     if (!rule.types.includes(args.type)) args.notApplicable(`applies to ${rule.types.join(", ")}`);
                     judge(args, args.urn, report, (f, ctx) => {
@@ -251,10 +249,7 @@ export function toPolicies(rule: Rule): { policy: Policy; info: PolicyInfo }[] {
             return { policy, info };
         }
         const policy: StackValidationPolicy = {
-            name: v.name,
-            description: v.description,
-            enforcementLevel: v.level,
-            configSchema,
+            ...common,
             validateStack: (args: StackValidationArgs, report: ReportViolation) => {
                 if (args.resources.length === 0) args.notApplicable("the stack has no resources");
                 judge(args, args.resources[0].urn, report, (f, ctx) => {
