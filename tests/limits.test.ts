@@ -14,6 +14,7 @@ import { validateAppServiceArgs } from "../components/appService";
 import { validateEnvironmentArgs } from "../components/environment";
 import { EnvironmentRefs } from "../components/types";
 import { fixtureReferences, planStack, ROOT } from "../tools/harness";
+import { judgeStack, JudgedResource } from "../policy/run";
 
 const STACK = "test";
 
@@ -97,5 +98,52 @@ describe("One rule, one place: what the config accepts, the components accept", 
         const plan = await planStack(s, { stackOutputs: fixtureReferences(s) });
         const task = plan.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition");
         assert.equal(task?.inputs.memory, "30720");
+    });
+});
+
+describe("One rule, one place: the policy pack judges the same limits the config checks (lib/awsLimits.ts)", function () {
+    this.timeout(120_000);
+    const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+
+    /** Whether the config accepts `days` for every log retention key (flow logs, services, pipeline). */
+    function configAccepts(days: number): boolean {
+        let r = withPatch(raw(), "network", { flowLogRetentionDays: days });
+        r = withPatch(r, "services", { logRetentionDays: days });
+        r = withPatch(r, "pipeline", { logRetentionDays: days });
+        try {
+            loadSettings(STACK, r);
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    /** What log-group-retention says of a log group keeping its events `days` days. */
+    function retentionViolations(groups: JudgedResource[]): string[] {
+        return judgeStack(groups)
+            .filter((v) => v.policy === "log-group-retention")
+            .map((v) => v.message);
+    }
+    const group = (days: number): JudgedResource => ({ urn: `urn:pulumi:${STACK}::stageline::${LOG_GROUP}::app`, type: LOG_GROUP, name: "app", props: { retentionInDays: days } });
+
+    it("GIVEN a retention at and beside each end of AWS's list THEN the config and the policy accept and refuse the same values", () => {
+        const verdicts = [0, 1, 2, 10, 14, 3653, 3654].map((days) => ({ days, config: configAccepts(days), policy: retentionViolations([group(days)]).length === 0 }));
+        assert.deepEqual(
+            verdicts.map((v) => `${v.days}: config ${v.config ? "accepts" : "refuses"}, policy ${v.policy ? "accepts" : "refuses"}`),
+            ["0: config refuses, policy refuses", "1: config accepts, policy accepts", "2: config refuses, policy refuses", "10: config refuses, policy refuses", "14: config accepts, policy accepts", "3653: config accepts, policy accepts", "3654: config refuses, policy refuses"],
+        );
+    });
+
+    it("GIVEN the shortest and the longest retention the config accepts THEN the policy passes every log group the stack plans", async () => {
+        for (const days of [LOG_RETENTION_DAYS.values[0], LOG_RETENTION_DAYS.values[LOG_RETENTION_DAYS.values.length - 1]]) {
+            let r = withPatch(raw(), "network", { flowLogRetentionDays: days });
+            r = withPatch(r, "services", { logRetentionDays: days });
+            r = withPatch(r, "pipeline", { logRetentionDays: days });
+            const s = loadSettings(STACK, r);
+            const plan = await planStack(s, { stackOutputs: fixtureReferences(s) });
+            const groups = plan.resources.filter((x) => x.type === LOG_GROUP).map((x) => ({ urn: x.urn, type: x.type, name: x.name, props: x.inputs }));
+            assert.ok(groups.some((g) => g.props.retentionInDays === days), `${days} days reached a log group`);
+            assert.deepEqual(retentionViolations(groups), [], `${days} days`);
+        }
     });
 });

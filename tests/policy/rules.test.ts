@@ -461,7 +461,14 @@ const CASES: Case[] = [
         rule: "log-group-retention",
         scope: "baseline",
         good: one(T.logGroup, "app", { retentionInDays: 30 }),
-        bad: [{ when: "kept forever", resources: one(T.logGroup, "app", {}), message: 'log group "app" must set retentionInDays (it keeps logs forever).' }],
+        bad: [
+            { when: "kept forever", resources: one(T.logGroup, "app", {}), message: 'log group "app" must set retentionInDays (it keeps logs forever).' },
+            {
+                when: "a period CloudWatch Logs refuses",
+                resources: one(T.logGroup, "app", { retentionInDays: 10 }),
+                message: 'log group "app" has retentionInDays 10, which CloudWatch Logs refuses; allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (https://docs.aws.amazon.com/goto/WebAPI/logs/PutRetentionPolicy).',
+            },
+        ],
         unknown: { resources: one(T.logGroup, "app", { retentionInDays: U.number }), message: unknownMsg(T.logGroup, "app", "retentionInDays") },
     },
     // ---- GitHub -------------------------------------------------------------------------------
