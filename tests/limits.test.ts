@@ -134,6 +134,33 @@ describe("One rule, one place: the policy pack judges the same limits the config
         );
     });
 
+    it("GIVEN Fargate CPU/memory pairs at and beside the table's edges THEN the config and the policy accept and refuse the same pairs", () => {
+        const TASK = "aws:ecs/taskDefinition:TaskDefinition";
+        const pairs = [[256, 512], [256, 2048], [256, 1536], [256, 4096], [512, 4096], [512, 5120], [4096, 30720], [4096, 31744], [300, 1024]];
+        const verdicts = pairs.map(([cpu, memory]) => {
+            let config = true;
+            try {
+                loadSettings(STACK, withPatch(raw(), "services", { cpu, memory }));
+            } catch {
+                config = false;
+            }
+            const task: JudgedResource = { urn: `urn:pulumi:${STACK}::stageline::${TASK}::web`, type: TASK, name: "web", props: { requiresCompatibilities: ["FARGATE"], cpu: String(cpu), memory: String(memory) } };
+            const policy = judgeStack([task]).filter((v) => v.policy === "fargate-task-size").length === 0;
+            return `${cpu}/${memory}: config ${config ? "accepts" : "refuses"}, policy ${policy ? "accepts" : "refuses"}`;
+        });
+        assert.deepEqual(verdicts, [
+            "256/512: config accepts, policy accepts",
+            "256/2048: config accepts, policy accepts",
+            "256/1536: config refuses, policy refuses",
+            "256/4096: config refuses, policy refuses",
+            "512/4096: config accepts, policy accepts",
+            "512/5120: config refuses, policy refuses",
+            "4096/30720: config accepts, policy accepts",
+            "4096/31744: config refuses, policy refuses",
+            "300/1024: config refuses, policy refuses",
+        ]);
+    });
+
     it("GIVEN the shortest and the longest retention the config accepts THEN the policy passes every log group the stack plans", async () => {
         for (const days of [LOG_RETENTION_DAYS.values[0], LOG_RETENTION_DAYS.values[LOG_RETENTION_DAYS.values.length - 1]]) {
             let r = withPatch(raw(), "network", { flowLogRetentionDays: days });

@@ -373,6 +373,24 @@ const CASES: Case[] = [
         bad: [{ when: "no logConfiguration", resources: one(T.ecsTaskDefinition, "web", { containerDefinitions: containers([{ name: "web" }]) }), message: 'task definition "web": container "web" has no logConfiguration.' }],
         unknown: { resources: one(T.ecsTaskDefinition, "web", { containerDefinitions: U.string }), message: unknownMsg(T.ecsTaskDefinition, "web", "containerDefinitions") },
     },
+    {
+        rule: "fargate-task-size",
+        scope: "baseline",
+        good: one(T.ecsTaskDefinition, "web", { requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "2048" }),
+        bad: [
+            {
+                when: "a memory size the CPU does not take",
+                resources: one(T.ecsTaskDefinition, "web", { requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "4096" }),
+                message: 'task definition "web" asks Fargate for 256 CPU units and 4096 MiB, which Fargate refuses; allowed: 512, 1024 or 2048 for 256 CPU units (https://docs.aws.amazon.com/AmazonECS/latest/userguide/task-cpu-memory-error.html).',
+            },
+            {
+                when: "a CPU value Fargate does not offer",
+                resources: one(T.ecsTaskDefinition, "web", { requiresCompatibilities: ["FARGATE"], cpu: "300", memory: "1024" }),
+                message: 'task definition "web" asks Fargate for 300 CPU units and 1024 MiB, which Fargate refuses; allowed: a CPU of 256, 512, 1024, 2048, 4096 units (https://docs.aws.amazon.com/AmazonECS/latest/userguide/task-cpu-memory-error.html).',
+            },
+        ],
+        unknown: { resources: one(T.ecsTaskDefinition, "web", { requiresCompatibilities: ["FARGATE"], cpu: "256", memory: U.string }), message: unknownMsg(T.ecsTaskDefinition, "web", "memory") },
+    },
     // ---- Delivery -----------------------------------------------------------------------------
     {
         rule: "ecr-immutable-tags",
