@@ -15,6 +15,7 @@ import { validateEnvironmentArgs } from "../components/environment";
 import { EnvironmentRefs } from "../components/types";
 import { fixtureReferences, planStack, ROOT } from "../tools/harness";
 import { judgeStack, JudgedResource } from "../policy/run";
+import { maxServiceNameLength, SERVICE_NAME_TEMPLATE } from "../lib/names";
 
 const STACK = "test";
 
@@ -159,6 +160,31 @@ describe("One rule, one place: the policy pack judges the same limits the config
             "4096/31744: config refuses, policy refuses",
             "300/1024: config refuses, policy refuses",
         ]);
+    });
+
+    it("GIVEN a service name as long as the stage allows, and one longer THEN the config and the policy agree (lib/names.ts), and the plan's every name passes", async () => {
+        const TG = SERVICE_NAME_TEMPLATE.type;
+        const verdicts: string[] = [];
+        for (const length of [maxServiceNameLength(STACK), maxServiceNameLength(STACK) + 1]) {
+            const name = "s".repeat(length);
+            let settings: StageSettings | undefined;
+            try {
+                settings = loadSettings(STACK, withPatch(raw(), "services", { name }));
+            } catch {
+                settings = undefined;
+            }
+            const logical = SERVICE_NAME_TEMPLATE.build(STACK, name);
+            const tg: JudgedResource = { urn: `urn:pulumi:${STACK}::stageline::${TG}::${logical}`, type: TG, name: logical, props: {} };
+            const policy = judgeStack([tg]).filter((v) => v.policy === "aws-name-length").length === 0;
+            verdicts.push(`${length}: config ${settings ? "accepts" : "refuses"}, policy ${policy ? "accepts" : "refuses"}`);
+            if (settings) {
+                const plan = await planStack(settings, { stackOutputs: fixtureReferences(settings) });
+                assert.ok(plan.resources.some((x) => x.type === TG && x.name === logical), `the plan has target group ${logical}`);
+                const judged = plan.resources.map((x) => ({ urn: x.urn, type: x.type, name: x.name, props: x.inputs }));
+                assert.deepEqual(judgeStack(judged).filter((v) => v.policy === "aws-name-length"), []);
+            }
+        }
+        assert.deepEqual(verdicts, ["16: config accepts, policy accepts", "17: config refuses, policy refuses"]);
     });
 
     it("GIVEN the shortest and the longest retention the config accepts THEN the policy passes every log group the stack plans", async () => {

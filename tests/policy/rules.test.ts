@@ -22,6 +22,7 @@ interface Case {
     readonly unknown?: { readonly resources: Build; readonly message: string };
 }
 
+const TG = "aws:lb/targetGroup:TargetGroup";
 const one = (type: string, name: string, props: Record<string, unknown>): Build => (s) => [res(s, type, name, props)];
 const unknownMsg = (type: string, name: string, path: string, computed = true) =>
     `${type} "${name}": ${path} is unknown during preview (${computed ? "computed during the update" : "no value yet, probably computed from another resource"}); it will be checked on update`;
@@ -488,6 +489,24 @@ const CASES: Case[] = [
             },
         ],
         unknown: { resources: one(T.logGroup, "app", { retentionInDays: U.number }), message: unknownMsg(T.logGroup, "app", "retentionInDays") },
+    },
+    {
+        rule: "aws-name-length",
+        scope: "baseline",
+        good: (s) => [res(s, TG, "staging-orders-apis-tg-x", {}), res(s, TG, "web-tg", { name: "a".repeat(32) })],
+        bad: [
+            {
+                when: "an auto-name past 32 characters (25 + 8)",
+                resources: one(TG, "staging-orders-apis-tg-xy", {}),
+                message: 'target group name of aws:lb/targetGroup:TargetGroup "staging-orders-apis-tg-xy" is 33 characters (auto-named "staging-orders-apis-tg-xy-" plus 7 characters); AWS allows at most 32 (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html).',
+            },
+            {
+                when: "an explicit name past 32 characters",
+                resources: one(TG, "web-tg", { name: "b".repeat(33) }),
+                message: `target group name of aws:lb/targetGroup:TargetGroup "web-tg" is 33 characters ("${"b".repeat(33)}"); AWS allows at most 32 (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html).`,
+            },
+        ],
+        unknown: { resources: one(TG, "web-tg", { name: U.string }), message: unknownMsg(TG, "web-tg", "name") },
     },
     // ---- GitHub -------------------------------------------------------------------------------
     {
