@@ -5,6 +5,7 @@
  */
 import { Policy } from "@pulumi/policy";
 import { albRules } from "./alb";
+import { albRuleLimitRules } from "./albRuleLimits";
 import { ec2Rules } from "./ec2";
 import { ecsRules } from "./ecs";
 import { fargateRules } from "./fargate";
@@ -20,7 +21,7 @@ import { PolicyInfo, Rule, toPolicies } from "./rule";
 import { s3Rules } from "./s3";
 
 /** Every rule, by domain. */
-export const allRules: readonly Rule[] = [...networkRules, ...albRules, ...rdsRules, ...ecsRules, ...fargateRules, ...ec2Rules, ...pipelineRules, ...s3Rules, ...iamRules, ...logsRules, ...nameLengthRules, ...githubRules, ...opaqueRules];
+export const allRules: readonly Rule[] = [...networkRules, ...albRules, ...albRuleLimitRules, ...rdsRules, ...ecsRules, ...fargateRules, ...ec2Rules, ...pipelineRules, ...s3Rules, ...iamRules, ...logsRules, ...nameLengthRules, ...githubRules, ...opaqueRules];
 
 const built = allRules.flatMap(toPolicies);
 

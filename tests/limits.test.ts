@@ -10,7 +10,7 @@ import { loadSettings, readStackFile, RawConfig } from "../infra/config";
 import { holdsProductionData, serviceArgsOf } from "../infra/program";
 import { StageSettings } from "../infra/settings";
 import { ALB_CONDITION_VALUES_PER_RULE, fargateSizes, LOG_RETENTION_DAYS } from "../lib/awsLimits";
-import { validateAppServiceArgs } from "../components/appService";
+import { ruleConditions, validateAppServiceArgs } from "../components/appService";
 import { validateEnvironmentArgs } from "../components/environment";
 import { EnvironmentRefs } from "../components/types";
 import { fixtureReferences, planStack, ROOT } from "../tools/harness";
@@ -185,6 +185,40 @@ describe("One rule, one place: the policy pack judges the same limits the config
             }
         }
         assert.deepEqual(verdicts, ["16: config accepts, policy accepts", "17: config refuses, policy refuses"]);
+    });
+
+    it("GIVEN a service's routes at and past the ALB's rule limits THEN the config and the policy accept and refuse the same routes", () => {
+        const LR = "aws:lb/listenerRule:ListenerRule";
+        const long = (n: number) => "/" + "p".repeat(n - 1);
+        const routes: [string, { pathPatterns: string[]; hostHeaders: string[] }][] = [
+            ["5 values", { pathPatterns: ["/a/*", "/b/*", "/c"], hostHeaders: ["app.example.com", "api.example.com"] }],
+            ["6 values", { pathPatterns: ["/a/*", "/b/*", "/c", "/d"], hostHeaders: ["app.example.com", "api.example.com"] }],
+            ["5 wildcards", { pathPatterns: ["/a/*/*", "/b/*", "/c/*"], hostHeaders: ["*.example.com"] }],
+            ["6 wildcards", { pathPatterns: ["/a/*/*", "/b/*", "/c/*", "/d/*"], hostHeaders: ["*.example.com"] }],
+            ["a 128-character path", { pathPatterns: [long(128)], hostHeaders: [] }],
+            ["a 129-character path", { pathPatterns: [long(129)], hostHeaders: [] }],
+        ];
+        const verdicts = routes.map(([what, r]) => {
+            let config = true;
+            try {
+                loadSettings(STACK, withPatch(raw(), "services", r));
+            } catch {
+                config = false;
+            }
+            // The conditions the component builds from these routes (components/appService.ts).
+            const conditions = ruleConditions({ ...loadSettings(STACK, raw()).services[0], ...r });
+            const rule: JudgedResource = { urn: `urn:pulumi:${STACK}::stageline::${LR}::web`, type: LR, name: "web", props: { conditions } };
+            const policy = judgeStack([rule]).filter((v) => v.policy === "alb-rule-condition-limits").length === 0;
+            return `${what}: config ${config ? "accepts" : "refuses"}, policy ${policy ? "accepts" : "refuses"}`;
+        });
+        assert.deepEqual(verdicts, [
+            "5 values: config accepts, policy accepts",
+            "6 values: config refuses, policy refuses",
+            "5 wildcards: config accepts, policy accepts",
+            "6 wildcards: config refuses, policy refuses",
+            "a 128-character path: config accepts, policy accepts",
+            "a 129-character path: config refuses, policy refuses",
+        ]);
     });
 
     it("GIVEN the shortest and the longest retention the config accepts THEN the policy passes every log group the stack plans", async () => {

@@ -23,6 +23,7 @@ interface Case {
 }
 
 const TG = "aws:lb/targetGroup:TargetGroup";
+const LR = "aws:lb/listenerRule:ListenerRule";
 const one = (type: string, name: string, props: Record<string, unknown>): Build => (s) => [res(s, type, name, props)];
 const unknownMsg = (type: string, name: string, path: string, computed = true) =>
     `${type} "${name}": ${path} is unknown during preview (${computed ? "computed during the update" : "no value yet, probably computed from another resource"}); it will be checked on update`;
@@ -373,6 +374,29 @@ const CASES: Case[] = [
         good: one(T.ecsTaskDefinition, "web", { containerDefinitions: containers([goodContainer]) }),
         bad: [{ when: "no logConfiguration", resources: one(T.ecsTaskDefinition, "web", { containerDefinitions: containers([{ name: "web" }]) }), message: 'task definition "web": container "web" has no logConfiguration.' }],
         unknown: { resources: one(T.ecsTaskDefinition, "web", { containerDefinitions: U.string }), message: unknownMsg(T.ecsTaskDefinition, "web", "containerDefinitions") },
+    },
+    {
+        rule: "alb-rule-condition-limits",
+        scope: "baseline",
+        good: one(LR, "web", { conditions: [{ pathPattern: { values: ["/a/*", "/b/*", "/" + "p".repeat(127)] } }, { hostHeader: { values: ["*.example.com", "api.example.com"] } }] }),
+        bad: [
+            {
+                when: "six condition values",
+                resources: one(LR, "web", { conditions: [{ pathPattern: { values: ["/a", "/b", "/c", "/d"] } }, { hostHeader: { values: ["a.example.com", "b.example.com"] } }] }),
+                message: 'listener rule "web" has 6 condition values; AWS allows at most 5 condition values per listener rule (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html).',
+            },
+            {
+                when: "six wildcards in five values",
+                resources: one(LR, "web", { conditions: [{ pathPattern: { values: ["/a/*/*", "/b/*", "/c/*", "/d/*"] } }, { hostHeader: { values: ["*.example.com"] } }] }),
+                message: 'listener rule "web" has 6 wildcards in its conditions; AWS allows at most 5 condition wildcards per listener rule (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html).',
+            },
+            {
+                when: "a path pattern of 129 characters",
+                resources: one(LR, "web", { conditions: [{ pathPattern: { values: ["/" + "p".repeat(128)] } }] }),
+                message: `listener rule "web": path pattern "/${"p".repeat(128)}" is 129 characters; AWS allows at most 128 characters in a path pattern (https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/elasticloadbalancingv2/aws.sdk.kotlin.services.elasticloadbalancingv2.model/-rule-condition/values.html).`,
+            },
+        ],
+        unknown: { resources: one(LR, "web", { conditions: U.array }), message: unknownMsg(LR, "web", "conditions") },
     },
     {
         rule: "fargate-task-size",
