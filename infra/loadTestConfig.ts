@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { ConfigProblem } from "./errors";
+import { overlay } from "./config/overlay";
 import { EdgeSettings, LoadTestSettings, PipelineSettings, Stage } from "./settings";
 
 const int = (min: number, max: number, what = "") => {
@@ -40,16 +41,7 @@ export function requestsPerWafWindow(t: Pick<LoadTestSettings, "durationSeconds"
 
 /** `pipeline.loadTest` with the stage's defaults under what the stack file sets. */
 export function resolveLoadTest(defaults: LoadTestSettings, given: Partial<LoadTestSettings> | undefined): LoadTestSettings {
-    const g = given ?? {};
-    return {
-        enabled: g.enabled ?? defaults.enabled,
-        durationSeconds: g.durationSeconds ?? defaults.durationSeconds,
-        connections: g.connections ?? defaults.connections,
-        ratePerSecond: g.ratePerSecond ?? defaults.ratePerSecond,
-        p95Ms: g.p95Ms ?? defaults.p95Ms,
-        p99Ms: g.p99Ms ?? defaults.p99Ms,
-        maxErrorRate: g.maxErrorRate ?? defaults.maxErrorRate,
-    };
+    return overlay(defaults, given);
 }
 
 /** The rules tying the load test to its stage; each problem names one key. */

@@ -43,11 +43,13 @@ export const RESERVED_TAG_PREFIX = { prefix: "aws:", doc: TAG_RESTRICTIONS } as 
 /** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy retentionInDays). */
 export const LOG_RETENTION_DAYS = { values: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as readonly number[], doc: LOG_RETENTION } as const;
 
+/** Where AWS states the Fargate CPU/memory pairs (FARGATE_MEMORY below). */
+export const FARGATE_TASK_SIZES_DOC = "https://docs.aws.amazon.com/AmazonECS/latest/userguide/task-cpu-memory-error.html";
+
 /**
  * Fargate task sizes: the memory (MiB) each CPU value accepts (Linux; the sizes stageline offers,
  * 8 and 16 vCPU left out). RegisterTaskDefinition refuses any other pair ("No Fargate
- * configuration exists for given values"):
- * https://docs.aws.amazon.com/AmazonECS/latest/userguide/task-cpu-memory-error.html
+ * configuration exists for given values"): FARGATE_TASK_SIZES_DOC.
  */
 export const FARGATE_MEMORY: Readonly<Record<number, { readonly min: number; readonly max: number; readonly step: number }>> = {
     256: { min: 512, max: 2048, step: 1024 }, // 512, 1024, 2048

@@ -50,36 +50,24 @@ interface Ingress {
 /** Every ingress permission of a resource (inline SG ingress, standalone rules). */
 export function ingressOf(r: Subject): Ingress[] {
     const p = r.props;
-    const num = (v: unknown) => Number(v ?? 0);
+    /** One permission; the three shapes differ only in where they keep these fields. */
+    const ingress = (groupRef: string, protocol: unknown, fromPort: unknown, toPort: unknown, sources: string[]): Ingress => ({
+        from: r,
+        groupRef,
+        protocol: String(protocol ?? "-1"),
+        fromPort: Number(fromPort ?? 0),
+        toPort: Number(toPort ?? 0),
+        sources,
+    });
+    const cidrs = (x: Record<string, unknown>) => [...asList(x.cidrBlocks as string[]), ...asList(x.ipv6CidrBlocks as string[])];
     if (r.type === T.securityGroup) {
-        return asList(p.ingress as Record<string, unknown>[] | undefined).map((i) => ({
-            from: r,
-            groupRef: r.urn,
-            protocol: String(i.protocol ?? "-1"),
-            fromPort: num(i.fromPort),
-            toPort: num(i.toPort),
-            sources: [...asList(i.cidrBlocks as string[]), ...asList(i.ipv6CidrBlocks as string[])],
-        }));
+        return asList(p.ingress as Record<string, unknown>[] | undefined).map((i) => ingress(r.urn, i.protocol, i.fromPort, i.toPort, cidrs(i)));
     }
     if (r.type === T.ingressRule) {
-        return [{
-            from: r,
-            groupRef: String(p.securityGroupId ?? ""),
-            protocol: String(p.ipProtocol ?? "-1"),
-            fromPort: num(p.fromPort),
-            toPort: num(p.toPort),
-            sources: [p.cidrIpv4, p.cidrIpv6].filter((x): x is string => typeof x === "string"),
-        }];
+        return [ingress(String(p.securityGroupId ?? ""), p.ipProtocol, p.fromPort, p.toPort, [p.cidrIpv4, p.cidrIpv6].filter((x): x is string => typeof x === "string"))];
     }
     if (r.type === T.securityGroupRule && p.type === "ingress") {
-        return [{
-            from: r,
-            groupRef: String(p.securityGroupId ?? ""),
-            protocol: String(p.protocol ?? "-1"),
-            fromPort: num(p.fromPort),
-            toPort: num(p.toPort),
-            sources: [...asList(p.cidrBlocks as string[]), ...asList(p.ipv6CidrBlocks as string[])],
-        }];
+        return [ingress(String(p.securityGroupId ?? ""), p.protocol, p.fromPort, p.toPort, cidrs(p))];
     }
     return [];
 }

@@ -6,6 +6,7 @@
  * them, so each is reported "cannot judge" (advisory) instead of passing silently.
  */
 import { Rule } from "./rule";
+import { STAGES } from "./stage";
 import { T } from "./types";
 
 const OPAQUE_TYPES: readonly string[] = [T.cloudControlResource, T.cloudFormationStack, T.cloudFormationStackSet];
@@ -21,7 +22,7 @@ export const opaqueRules: Rule[] = [
         name: "cannot-judge-opaque-resources",
         description: "Resources the pack cannot see into (Cloud Control, aws-native, CloudFormation stacks and stack sets) are reported as not judged, so they never pass the rules silently: review them by hand or use the aws provider's own type.",
         enforcement: "advisory",
-        stages: ["dev", "test", "staging", "prod"],
+        stages: [...STAGES],
         readsValues: false,
         check(resources, f) {
             for (const r of resources.filter((x) => isOpaqueType(x.type))) {

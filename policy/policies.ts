@@ -5,11 +5,14 @@
  */
 import { Policy } from "@pulumi/policy";
 import { albRules } from "./alb";
+import { albRuleLimitRules } from "./albRuleLimits";
 import { ec2Rules } from "./ec2";
 import { ecsRules } from "./ecs";
+import { fargateRules } from "./fargate";
 import { githubRules } from "./github";
 import { iamRules } from "./iam";
 import { logsRules } from "./logs";
+import { nameLengthRules } from "./nameLength";
 import { networkRules } from "./network";
 import { opaqueRules } from "./opaque";
 import { pipelineRules } from "./pipeline";
@@ -18,7 +21,7 @@ import { PolicyInfo, Rule, toPolicies } from "./rule";
 import { s3Rules } from "./s3";
 
 /** Every rule, by domain. */
-export const allRules: readonly Rule[] = [...networkRules, ...albRules, ...rdsRules, ...ecsRules, ...ec2Rules, ...pipelineRules, ...s3Rules, ...iamRules, ...logsRules, ...githubRules, ...opaqueRules];
+export const allRules: readonly Rule[] = [...networkRules, ...albRules, ...albRuleLimitRules, ...rdsRules, ...ecsRules, ...fargateRules, ...ec2Rules, ...pipelineRules, ...s3Rules, ...iamRules, ...logsRules, ...nameLengthRules, ...githubRules, ...opaqueRules];
 
 const built = allRules.flatMap(toPolicies);
 

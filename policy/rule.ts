@@ -219,40 +219,43 @@ export function toPolicies(rule: Rule): { policy: Policy; info: PolicyInfo }[] {
             for (const finding of f.list) if (v.report(finding)) report(finding.message, finding.urn);
         };
         const notHere = (stage: Stage) => `applies to stages ${rule.stages.join(", ")}; this stack is ${stage}`;
+        /** What both kinds do once the subject is theirs: read the config, skip other stages, check, report. */
+        const judge = (
+            args: Pick<ResourceValidationArgs, "getConfig" | "notApplicable">,
+            urn: string,
+            report: ReportViolation,
+            check: (f: Findings, ctx: RuleContext) => void,
+        ) => {
+            const { stages, config } = configOf(rule, args.getConfig<Record<string, unknown>>());
+            const stage = stageOfUrn(urn, stages);
+            if (!rule.stages.includes(stage)) args.notApplicable(notHere(stage));
+            const f = new Findings();
+            check(f, { stage, config });
+            emit(f, report);
+        };
+        const common = { name: v.name, description: v.description, enforcementLevel: v.level, configSchema };
         if (rule.kind === "resource") {
             const policy: ResourceValidationPolicy = {
-                name: v.name,
-                description: v.description,
-                enforcementLevel: v.level,
-                configSchema,
+                ...common,
                 validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
                     if (!rule.types.includes(args.type)) args.notApplicable(`applies to ${rule.types.join(", ")}`);
-                    const { stages, config } = configOf(rule, args.getConfig<Record<string, unknown>>());
-                    const stage = stageOfUrn(args.urn, stages);
-                    if (!rule.stages.includes(stage)) args.notApplicable(notHere(stage));
-                    const f = new Findings();
-                    const subject: Subject = { urn: args.urn, type: args.type, name: args.name, props: args.props };
-                    f.guard(subject, () => rule.check(subject, f, { stage, config }));
-                    emit(f, report);
+                    judge(args, args.urn, report, (f, ctx) => {
+                        const subject: Subject = { urn: args.urn, type: args.type, name: args.name, props: args.props };
+                        f.guard(subject, () => rule.check(subject, f, ctx));
+                    });
                 },
             };
             policyResourceTypes.set(policy, rule.types);
             return { policy, info };
         }
         const policy: StackValidationPolicy = {
-            name: v.name,
-            description: v.description,
-            enforcementLevel: v.level,
-            configSchema,
+            ...common,
             validateStack: (args: StackValidationArgs, report: ReportViolation) => {
                 if (args.resources.length === 0) args.notApplicable("the stack has no resources");
-                const { stages, config } = configOf(rule, args.getConfig<Record<string, unknown>>());
-                const stage = stageOfUrn(args.resources[0].urn, stages);
-                if (!rule.stages.includes(stage)) args.notApplicable(notHere(stage));
-                const f = new Findings();
-                const subjects = args.resources.map(toSubject);
-                f.guard({ type: "stack", name: stage, urn: "" }, () => rule.check(subjects, f, { stage, config }));
-                emit(f, report);
+                judge(args, args.resources[0].urn, report, (f, ctx) => {
+                    const subjects = args.resources.map(toSubject);
+                    f.guard({ type: "stack", name: ctx.stage, urn: "" }, () => rule.check(subjects, f, ctx));
+                });
             },
         };
         return { policy, info };

@@ -7,9 +7,9 @@
  * new or misnamed stack can never slip past the production rules.
  */
 
-/** The four stages, from the most permissive to the strictest. */
-export const STAGES = ["dev", "test", "staging", "prod"] as const;
-export type Stage = (typeof STAGES)[number];
+// The four stages, from the most permissive to the strictest: the same list the program uses.
+import { STAGES, type Stage } from "../lib/stage";
+export { STAGES, type Stage };
 
 /** The stage every unmapped stack gets. */
 export const STRICTEST_STAGE: Stage = "prod";

@@ -16,6 +16,8 @@ export const T = {
     albLb: "aws:alb/loadBalancer:LoadBalancer",
     listener: "aws:lb/listener:Listener",
     albListener: "aws:alb/listener:Listener",
+    listenerRule: "aws:lb/listenerRule:ListenerRule",
+    albListenerRule: "aws:alb/listenerRule:ListenerRule",
     wafAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
     rdsInstance: "aws:rds/instance:Instance",
     rdsCluster: "aws:rds/cluster:Cluster",

@@ -7,6 +7,7 @@
  *   `lib/` and other components, never `infra/` (the config, the stack files, the StackReferences).
  * - `infra/`: the program: reads and validates the stack's config, reads other stacks, and maps the
  *   settings onto the components' arguments. It may import everything above.
+ * - `policy/`: the policy pack: its own files, `lib/` and npm packages only.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -54,8 +55,14 @@ describe("Layout: which folder may import which (README \"Layout\")", () => {
         assert.deepEqual(crossings("lib", ["infra", "components"]), []);
     });
 
-    it("nothing under policy/ imports from infra/ or components/ (the pack judges any program)", () => {
-        assert.deepEqual(crossings("policy", ["infra", "components"]), []);
+    it("policy/ imports only its own files, lib/ and npm packages (the pack judges any program and runs from policy/ with lib/ next to it)", () => {
+        const within = (target: string, dirs: string[]) => dirs.some((d) => target.startsWith(`${d}${path.sep}`));
+        const outside = sourcesUnder("policy").flatMap((file) =>
+            importsOf(file)
+                .filter((target) => !within(target, ["policy", "lib"]))
+                .map((target) => `${file} imports ${target}`),
+        );
+        assert.deepEqual(outside, []);
     });
 
     it("no component decides by the stage's name: stage policy arrives as data (keepData, multiAz, ...)", () => {

@@ -10,10 +10,12 @@ import { loadSettings, readStackFile, RawConfig } from "../infra/config";
 import { holdsProductionData, serviceArgsOf } from "../infra/program";
 import { StageSettings } from "../infra/settings";
 import { ALB_CONDITION_VALUES_PER_RULE, fargateSizes, LOG_RETENTION_DAYS } from "../lib/awsLimits";
-import { validateAppServiceArgs } from "../components/appService";
+import { ruleConditions, validateAppServiceArgs } from "../components/appService";
 import { validateEnvironmentArgs } from "../components/environment";
 import { EnvironmentRefs } from "../components/types";
 import { fixtureReferences, planStack, ROOT } from "../tools/harness";
+import { judgeStack, JudgedResource } from "../policy/run";
+import { maxServiceNameLength, SERVICE_NAME_TEMPLATE } from "../lib/names";
 
 const STACK = "test";
 
@@ -97,5 +99,138 @@ describe("One rule, one place: what the config accepts, the components accept", 
         const plan = await planStack(s, { stackOutputs: fixtureReferences(s) });
         const task = plan.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition");
         assert.equal(task?.inputs.memory, "30720");
+    });
+});
+
+describe("One rule, one place: the policy pack judges the same limits the config checks (lib/awsLimits.ts)", function () {
+    this.timeout(120_000);
+    const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+
+    /** Whether the config accepts `days` for every log retention key (flow logs, services, pipeline). */
+    function configAccepts(days: number): boolean {
+        let r = withPatch(raw(), "network", { flowLogRetentionDays: days });
+        r = withPatch(r, "services", { logRetentionDays: days });
+        r = withPatch(r, "pipeline", { logRetentionDays: days });
+        try {
+            loadSettings(STACK, r);
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    /** What log-group-retention says of a log group keeping its events `days` days. */
+    function retentionViolations(groups: JudgedResource[]): string[] {
+        return judgeStack(groups)
+            .filter((v) => v.policy === "log-group-retention")
+            .map((v) => v.message);
+    }
+    const group = (days: number): JudgedResource => ({ urn: `urn:pulumi:${STACK}::stageline::${LOG_GROUP}::app`, type: LOG_GROUP, name: "app", props: { retentionInDays: days } });
+
+    it("GIVEN a retention at and beside each end of AWS's list THEN the config and the policy accept and refuse the same values", () => {
+        const verdicts = [0, 1, 2, 10, 14, 3653, 3654].map((days) => ({ days, config: configAccepts(days), policy: retentionViolations([group(days)]).length === 0 }));
+        assert.deepEqual(
+            verdicts.map((v) => `${v.days}: config ${v.config ? "accepts" : "refuses"}, policy ${v.policy ? "accepts" : "refuses"}`),
+            ["0: config refuses, policy refuses", "1: config accepts, policy accepts", "2: config refuses, policy refuses", "10: config refuses, policy refuses", "14: config accepts, policy accepts", "3653: config accepts, policy accepts", "3654: config refuses, policy refuses"],
+        );
+    });
+
+    it("GIVEN Fargate CPU/memory pairs at and beside the table's edges THEN the config and the policy accept and refuse the same pairs", () => {
+        const TASK = "aws:ecs/taskDefinition:TaskDefinition";
+        const pairs = [[256, 512], [256, 2048], [256, 1536], [256, 4096], [512, 4096], [512, 5120], [4096, 30720], [4096, 31744], [300, 1024]];
+        const verdicts = pairs.map(([cpu, memory]) => {
+            let config = true;
+            try {
+                loadSettings(STACK, withPatch(raw(), "services", { cpu, memory }));
+            } catch {
+                config = false;
+            }
+            const task: JudgedResource = { urn: `urn:pulumi:${STACK}::stageline::${TASK}::web`, type: TASK, name: "web", props: { requiresCompatibilities: ["FARGATE"], cpu: String(cpu), memory: String(memory) } };
+            const policy = judgeStack([task]).filter((v) => v.policy === "fargate-task-size").length === 0;
+            return `${cpu}/${memory}: config ${config ? "accepts" : "refuses"}, policy ${policy ? "accepts" : "refuses"}`;
+        });
+        assert.deepEqual(verdicts, [
+            "256/512: config accepts, policy accepts",
+            "256/2048: config accepts, policy accepts",
+            "256/1536: config refuses, policy refuses",
+            "256/4096: config refuses, policy refuses",
+            "512/4096: config accepts, policy accepts",
+            "512/5120: config refuses, policy refuses",
+            "4096/30720: config accepts, policy accepts",
+            "4096/31744: config refuses, policy refuses",
+            "300/1024: config refuses, policy refuses",
+        ]);
+    });
+
+    it("GIVEN a service name as long as the stage allows, and one longer THEN the config and the policy agree (lib/names.ts), and the plan's every name passes", async () => {
+        const TG = SERVICE_NAME_TEMPLATE.type;
+        const verdicts: string[] = [];
+        for (const length of [maxServiceNameLength(STACK), maxServiceNameLength(STACK) + 1]) {
+            const name = "s".repeat(length);
+            let settings: StageSettings | undefined;
+            try {
+                settings = loadSettings(STACK, withPatch(raw(), "services", { name }));
+            } catch {
+                settings = undefined;
+            }
+            const logical = SERVICE_NAME_TEMPLATE.build(STACK, name);
+            const tg: JudgedResource = { urn: `urn:pulumi:${STACK}::stageline::${TG}::${logical}`, type: TG, name: logical, props: {} };
+            const policy = judgeStack([tg]).filter((v) => v.policy === "aws-name-length").length === 0;
+            verdicts.push(`${length}: config ${settings ? "accepts" : "refuses"}, policy ${policy ? "accepts" : "refuses"}`);
+            if (settings) {
+                const plan = await planStack(settings, { stackOutputs: fixtureReferences(settings) });
+                assert.ok(plan.resources.some((x) => x.type === TG && x.name === logical), `the plan has target group ${logical}`);
+                const judged = plan.resources.map((x) => ({ urn: x.urn, type: x.type, name: x.name, props: x.inputs }));
+                assert.deepEqual(judgeStack(judged).filter((v) => v.policy === "aws-name-length"), []);
+            }
+        }
+        assert.deepEqual(verdicts, ["16: config accepts, policy accepts", "17: config refuses, policy refuses"]);
+    });
+
+    it("GIVEN a service's routes at and past the ALB's rule limits THEN the config and the policy accept and refuse the same routes", () => {
+        const LR = "aws:lb/listenerRule:ListenerRule";
+        const long = (n: number) => "/" + "p".repeat(n - 1);
+        const routes: [string, { pathPatterns: string[]; hostHeaders: string[] }][] = [
+            ["5 values", { pathPatterns: ["/a/*", "/b/*", "/c"], hostHeaders: ["app.example.com", "api.example.com"] }],
+            ["6 values", { pathPatterns: ["/a/*", "/b/*", "/c", "/d"], hostHeaders: ["app.example.com", "api.example.com"] }],
+            ["5 wildcards", { pathPatterns: ["/a/*/*", "/b/*", "/c/*"], hostHeaders: ["*.example.com"] }],
+            ["6 wildcards", { pathPatterns: ["/a/*/*", "/b/*", "/c/*", "/d/*"], hostHeaders: ["*.example.com"] }],
+            ["a 128-character path", { pathPatterns: [long(128)], hostHeaders: [] }],
+            ["a 129-character path", { pathPatterns: [long(129)], hostHeaders: [] }],
+        ];
+        const verdicts = routes.map(([what, r]) => {
+            let config = true;
+            try {
+                loadSettings(STACK, withPatch(raw(), "services", r));
+            } catch {
+                config = false;
+            }
+            // The conditions the component builds from these routes (components/appService.ts).
+            const conditions = ruleConditions({ ...loadSettings(STACK, raw()).services[0], ...r });
+            const rule: JudgedResource = { urn: `urn:pulumi:${STACK}::stageline::${LR}::web`, type: LR, name: "web", props: { conditions } };
+            const policy = judgeStack([rule]).filter((v) => v.policy === "alb-rule-condition-limits").length === 0;
+            return `${what}: config ${config ? "accepts" : "refuses"}, policy ${policy ? "accepts" : "refuses"}`;
+        });
+        assert.deepEqual(verdicts, [
+            "5 values: config accepts, policy accepts",
+            "6 values: config refuses, policy refuses",
+            "5 wildcards: config accepts, policy accepts",
+            "6 wildcards: config refuses, policy refuses",
+            "a 128-character path: config accepts, policy accepts",
+            "a 129-character path: config refuses, policy refuses",
+        ]);
+    });
+
+    it("GIVEN the shortest and the longest retention the config accepts THEN the policy passes every log group the stack plans", async () => {
+        for (const days of [LOG_RETENTION_DAYS.values[0], LOG_RETENTION_DAYS.values[LOG_RETENTION_DAYS.values.length - 1]]) {
+            let r = withPatch(raw(), "network", { flowLogRetentionDays: days });
+            r = withPatch(r, "services", { logRetentionDays: days });
+            r = withPatch(r, "pipeline", { logRetentionDays: days });
+            const s = loadSettings(STACK, r);
+            const plan = await planStack(s, { stackOutputs: fixtureReferences(s) });
+            const groups = plan.resources.filter((x) => x.type === LOG_GROUP).map((x) => ({ urn: x.urn, type: x.type, name: x.name, props: x.inputs }));
+            assert.ok(groups.some((g) => g.props.retentionInDays === days), `${days} days reached a log group`);
+            assert.deepEqual(retentionViolations(groups), [], `${days} days`);
+        }
     });
 });

@@ -17,6 +17,7 @@ import { ConfigError } from "../infra/errors";
 import { LoadTestSettings } from "../infra/settings";
 import { ofType, PlannedResource, planStackFile, ROOT, StackPlan } from "../tools/harness";
 import { LOAD_TEST_GATE_KEY, LOAD_TEST_TOOL_FILES } from "../components/pipeline/loadTest";
+import { CODEBUILD_VPC_ACTIONS } from "../components/pipeline/iam";
 import { loadTargets, LoadTestSummary, runLoadTest } from "../scripts/loadtest";
 import { refusal } from "../scripts/require-load-test";
 import { Action, Stage } from "./fixtures/shapes";
@@ -307,14 +308,9 @@ describe("LoadTest in the delivery pipeline", function () {
         assert.deepEqual([...new Set(all)], [
             "codeconnections:UseConnection",
             "codestar-connections:UseConnection",
-            "ec2:CreateNetworkInterface",
+            // VPC networking: the calls every CodeBuild project in a VPC makes, and the interface permission.
+            ...CODEBUILD_VPC_ACTIONS,
             "ec2:CreateNetworkInterfacePermission",
-            "ec2:DeleteNetworkInterface",
-            "ec2:DescribeDhcpOptions",
-            "ec2:DescribeNetworkInterfaces",
-            "ec2:DescribeSecurityGroups",
-            "ec2:DescribeSubnets",
-            "ec2:DescribeVpcs",
             "kms:Decrypt",
             "kms:DescribeKey",
             "kms:Encrypt",
@@ -327,7 +323,7 @@ describe("LoadTest in the delivery pipeline", function () {
             "s3:GetObjectVersion",
             "s3:ListBucket",
             "s3:PutObject",
-        ]);
+        ].sort());
         const tools = ofType(plans.staging, "aws:s3/bucket:Bucket").find((b) => b.name === "staging-pipeline-tools");
         assert.ok(tools);
         const tool = st.find((s) => s.Sid === "ReadLoadTestTool");

@@ -147,15 +147,19 @@ async function planStackTraced(settings: StageSettings, opts: PlanOptions): Prom
             if (!err && res) registered.push(describe(res.getUrn()));
             cb(err, res);
         };
+    /** What a registration and a read both say of a resource: its URN, type, name and parent. */
+    const identity = (urn: string, req: { getType(): string; getName(): string; getParent(): string }) => ({
+        urn,
+        type: req.getType(),
+        name: req.getName(),
+        parent: req.getParent() || undefined,
+    });
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) =>
         register(
             req,
             recording((urn) => ({
-                urn,
-                type: req.getType(),
-                name: req.getName(),
-                parent: req.getParent() || undefined,
+                ...identity(urn, req),
                 custom: req.getCustom(),
                 options: {
                     protect: req.getProtect() === true,
@@ -173,10 +177,7 @@ async function planStackTraced(settings: StageSettings, opts: PlanOptions): Prom
         read(
             req,
             recording((urn) => ({
-                urn,
-                type: req.getType(),
-                name: req.getName(),
-                parent: req.getParent() || undefined,
+                ...identity(urn, req),
                 custom: true,
                 read: true,
                 options: { protect: false, retainOnDelete: false, ignoreChanges: [], dependsOn: [], deleteBeforeReplace: false, replaceOnChanges: [] },

@@ -97,6 +97,20 @@ export function uploadsBackupStatements(uploadsBucketArn: Arn, backupBucketArn: 
 }
 
 /**
+ * The EC2 calls a CodeBuild project in a VPC makes on `*`, as CodeBuild's VPC policy example grants them
+ * (https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-iam-identity-based-access-control.html).
+ */
+export const CODEBUILD_VPC_ACTIONS = [
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeDhcpOptions",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcs",
+] as const;
+
+/**
  * CodeBuild inside a VPC creates and deletes its own network interfaces. The EC2 describe/create
  * calls support no resource scoping (`*` is the only form); the permission on the interface is
  * conditioned on CodeBuild and the stage's subnets.
@@ -106,15 +120,7 @@ export function vpcStatements(region: string, accountId: pulumi.Input<string>, s
         {
             Sid: "CodeBuildVpcNetworking",
             Effect: "Allow",
-            Action: [
-                "ec2:CreateNetworkInterface",
-                "ec2:DeleteNetworkInterface",
-                "ec2:DescribeDhcpOptions",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeSubnets",
-                "ec2:DescribeVpcs",
-            ],
+            Action: [...CODEBUILD_VPC_ACTIONS],
             Resource: "*",
         },
         {

@@ -25,6 +25,8 @@ interface Case {
 
 /** The tags of a service created before its repository held any image (lib/releaseState.ts). */
 const AWAITING = { stage: "prod", [RELEASE_STATE_TAG]: AWAITING_FIRST_IMAGE };
+const TG = "aws:lb/targetGroup:TargetGroup";
+const LR = "aws:lb/listenerRule:ListenerRule";
 const one = (type: string, name: string, props: Record<string, unknown>): Build => (s) => [res(s, type, name, props)];
 const unknownMsg = (type: string, name: string, path: string, computed = true) =>
     `${type} "${name}": ${path} is unknown during preview (${computed ? "computed during the update" : "no value yet, probably computed from another resource"}); it will be checked on update`;
@@ -403,6 +405,47 @@ const CASES: Case[] = [
         bad: [{ when: "no logConfiguration", resources: one(T.ecsTaskDefinition, "web", { containerDefinitions: containers([{ name: "web" }]) }), message: 'task definition "web": container "web" has no logConfiguration.' }],
         unknown: { resources: one(T.ecsTaskDefinition, "web", { containerDefinitions: U.string }), message: unknownMsg(T.ecsTaskDefinition, "web", "containerDefinitions") },
     },
+    {
+        rule: "alb-rule-condition-limits",
+        scope: "baseline",
+        good: one(LR, "web", { conditions: [{ pathPattern: { values: ["/a/*", "/b/*", "/" + "p".repeat(127)] } }, { hostHeader: { values: ["*.example.com", "api.example.com"] } }] }),
+        bad: [
+            {
+                when: "six condition values",
+                resources: one(LR, "web", { conditions: [{ pathPattern: { values: ["/a", "/b", "/c", "/d"] } }, { hostHeader: { values: ["a.example.com", "b.example.com"] } }] }),
+                message: 'listener rule "web" has 6 condition values; AWS allows at most 5 condition values per listener rule (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html).',
+            },
+            {
+                when: "six wildcards in five values",
+                resources: one(LR, "web", { conditions: [{ pathPattern: { values: ["/a/*/*", "/b/*", "/c/*", "/d/*"] } }, { hostHeader: { values: ["*.example.com"] } }] }),
+                message: 'listener rule "web" has 6 wildcards in its conditions; AWS allows at most 5 condition wildcards per listener rule (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html).',
+            },
+            {
+                when: "a path pattern of 129 characters",
+                resources: one(LR, "web", { conditions: [{ pathPattern: { values: ["/" + "p".repeat(128)] } }] }),
+                message: `listener rule "web": path pattern "/${"p".repeat(128)}" is 129 characters; AWS allows at most 128 characters in a path pattern (https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/elasticloadbalancingv2/aws.sdk.kotlin.services.elasticloadbalancingv2.model/-rule-condition/values.html).`,
+            },
+        ],
+        unknown: { resources: one(LR, "web", { conditions: U.array }), message: unknownMsg(LR, "web", "conditions") },
+    },
+    {
+        rule: "fargate-task-size",
+        scope: "baseline",
+        good: one(T.ecsTaskDefinition, "web", { requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "2048" }),
+        bad: [
+            {
+                when: "a memory size the CPU does not take",
+                resources: one(T.ecsTaskDefinition, "web", { requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "4096" }),
+                message: 'task definition "web" asks Fargate for 256 CPU units and 4096 MiB, which Fargate refuses; allowed: 512, 1024 or 2048 for 256 CPU units (https://docs.aws.amazon.com/AmazonECS/latest/userguide/task-cpu-memory-error.html).',
+            },
+            {
+                when: "a CPU value Fargate does not offer",
+                resources: one(T.ecsTaskDefinition, "web", { requiresCompatibilities: ["FARGATE"], cpu: "300", memory: "1024" }),
+                message: 'task definition "web" asks Fargate for 300 CPU units and 1024 MiB, which Fargate refuses; allowed: a CPU of 256, 512, 1024, 2048, 4096 units (https://docs.aws.amazon.com/AmazonECS/latest/userguide/task-cpu-memory-error.html).',
+            },
+        ],
+        unknown: { resources: one(T.ecsTaskDefinition, "web", { requiresCompatibilities: ["FARGATE"], cpu: "256", memory: U.string }), message: unknownMsg(T.ecsTaskDefinition, "web", "memory") },
+    },
     // ---- Delivery -----------------------------------------------------------------------------
     {
         rule: "ecr-immutable-tags",
@@ -491,8 +534,33 @@ const CASES: Case[] = [
         rule: "log-group-retention",
         scope: "baseline",
         good: one(T.logGroup, "app", { retentionInDays: 30 }),
-        bad: [{ when: "kept forever", resources: one(T.logGroup, "app", {}), message: 'log group "app" must set retentionInDays (it keeps logs forever).' }],
+        bad: [
+            { when: "kept forever", resources: one(T.logGroup, "app", {}), message: 'log group "app" must set retentionInDays (it keeps logs forever).' },
+            {
+                when: "a period CloudWatch Logs refuses",
+                resources: one(T.logGroup, "app", { retentionInDays: 10 }),
+                message: 'log group "app" has retentionInDays 10, which CloudWatch Logs refuses; allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (https://docs.aws.amazon.com/goto/WebAPI/logs/PutRetentionPolicy).',
+            },
+        ],
         unknown: { resources: one(T.logGroup, "app", { retentionInDays: U.number }), message: unknownMsg(T.logGroup, "app", "retentionInDays") },
+    },
+    {
+        rule: "aws-name-length",
+        scope: "baseline",
+        good: (s) => [res(s, TG, "staging-orders-apis-tg-x", {}), res(s, TG, "web-tg", { name: "a".repeat(32) })],
+        bad: [
+            {
+                when: "an auto-name past 32 characters (25 + 8)",
+                resources: one(TG, "staging-orders-apis-tg-xy", {}),
+                message: 'target group name of aws:lb/targetGroup:TargetGroup "staging-orders-apis-tg-xy" is 33 characters (auto-named "staging-orders-apis-tg-xy-" plus 7 characters); AWS allows at most 32 (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html).',
+            },
+            {
+                when: "an explicit name past 32 characters",
+                resources: one(TG, "web-tg", { name: "b".repeat(33) }),
+                message: `target group name of aws:lb/targetGroup:TargetGroup "web-tg" is 33 characters ("${"b".repeat(33)}"); AWS allows at most 32 (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html).`,
+            },
+        ],
+        unknown: { resources: one(TG, "web-tg", { name: U.string }), message: unknownMsg(TG, "web-tg", "name") },
     },
     // ---- GitHub -------------------------------------------------------------------------------
     {

@@ -3,6 +3,7 @@ import { renderGiven } from "../../errors";
 import { DatabaseSettings, OwnedDatabaseSettings } from "../../settings";
 import { engineVersionProblem } from "../../../lib/engineVersionRules";
 import { PROD_DB } from "../defaults";
+import { overlay } from "../overlay";
 import { SectionContext } from "./context";
 
 /** The database: owned (its own RDS) or shared (prod's, staging). */
@@ -32,22 +33,9 @@ export function resolveDatabase(ctx: SectionContext): DatabaseSettings {
         }
         const o: OwnedDatabaseSettings = d.database.mode === "owned" ? d.database : PROD_DB;
         const owned: OwnedDatabaseSettings = {
-            mode: "owned",
-            engine: db.engine ?? o.engine,
+            ...overlay(o, { ...db, mode: "owned" }),
             engineVersion: db.engineVersion ?? (db.engine === "mysql" && o.engine !== "mysql" ? "8.0" : o.engineVersion),
-            autoMinorVersionUpgrade: db.autoMinorVersionUpgrade ?? o.autoMinorVersionUpgrade,
-            instanceClass: db.instanceClass ?? o.instanceClass,
-            allocatedStorageGb: db.allocatedStorageGb ?? o.allocatedStorageGb,
             maxAllocatedStorageGb: db.maxAllocatedStorageGb ?? Math.max(o.maxAllocatedStorageGb, db.allocatedStorageGb ?? 0),
-            multiAz: db.multiAz ?? o.multiAz,
-            backupRetentionDays: db.backupRetentionDays ?? o.backupRetentionDays,
-            deletionProtection: db.deletionProtection ?? o.deletionProtection,
-            performanceInsights: db.performanceInsights ?? o.performanceInsights,
-            monitoringIntervalSeconds: db.monitoringIntervalSeconds ?? o.monitoringIntervalSeconds,
-            databaseName: db.databaseName ?? o.databaseName,
-            masterUsername: db.masterUsername ?? o.masterUsername,
-            forceTls: db.forceTls ?? o.forceTls,
-            awsBackup: db.awsBackup ?? o.awsBackup,
         };
         database = owned;
         const database_ = owned;
