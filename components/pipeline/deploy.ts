@@ -52,9 +52,16 @@ export function deployStatements(
     return [
         // Only its services' records: https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-parameter-access.html
         { Sid: "ReadCodeOwnedTaskDefinition", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: services.map((s) => s.runtime.taskDefinitionParameterArn) },
-        // RegisterTaskDefinition / DescribeTaskDefinition accept no resource scoping: `*` is the only form
+        // DescribeTaskDefinition has no resource type (`*` is its only form); RegisterTaskDefinition is
+        // authorised on the task-definition ARN, so only the services' own families
         // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
-        { Sid: "RegisterTaskDefinitions", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"], Resource: "*" },
+        { Sid: "ReadTaskDefinitions", Effect: "Allow", Action: ["ecs:DescribeTaskDefinition"], Resource: "*" },
+        {
+            Sid: "RegisterOwnFamilies",
+            Effect: "Allow",
+            Action: ["ecs:RegisterTaskDefinition"],
+            Resource: services.map((s) => pulumi.interpolate`arn:aws:ecs:${region}:${accountId}:task-definition/${s.runtime.taskFamily}:*`),
+        },
         // Registering with tags also needs ecs:TagResource, only as part of the register call
         // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
         {

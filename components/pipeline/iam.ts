@@ -1,7 +1,7 @@
 /**
  * IAM policy statements of the delivery pipeline, as small pure functions: each names exact
  * actions (never `*` or `service:*`) on the pipeline's own resources. Where AWS allows no
- * resource-level scoping (ecr:GetAuthorizationToken, ecs:RegisterTaskDefinition, the EC2
+ * resource-level scoping (ecr:GetAuthorizationToken, ecs:DescribeTaskDefinition, the EC2
  * describe calls CodeBuild makes in a VPC), the resource is `*` and the comment says so.
  */
 import * as pulumi from "@pulumi/pulumi";

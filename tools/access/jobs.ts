@@ -342,7 +342,10 @@ export const JOBS: Job[] = [
             for (const td of ofType(c.plan, "aws:ecs/taskDefinition:TaskDefinition")) {
                 out.push({ action: "ecs:TagResource", resource: `arn:aws:ecs:${c.region}:${acct}:task-definition/${String(td.inputs.family)}:2`, context: { "ecs:CreateAction": "RegisterTaskDefinition" }, note: "tags on the new revision" });
             }
-            out.push({ action: "ecs:DescribeTaskDefinition", resource: "*" }, { action: "ecs:RegisterTaskDefinition", resource: "*" });
+            out.push({ action: "ecs:DescribeTaskDefinition", resource: "*" });
+            for (const td of ofType(c.plan, "aws:ecs/taskDefinition:TaskDefinition")) {
+                out.push({ action: "ecs:RegisterTaskDefinition", resource: `arn:aws:ecs:${c.region}:${acct}:task-definition/${String(td.inputs.family)}:2`, note: "the release's revision" });
+            }
             for (const s of services(c)) out.push({ action: "ecs:UpdateService", resource: String(s.outputs.arn) }, { action: "ecs:DescribeServices", resource: String(s.outputs.arn) });
             // Code's autoscaling range, applied on every deploy; a new service leaves 0..0 here (components/firstRelease.ts).
             out.push({ action: "application-autoscaling:DescribeScalableTargets", resource: "*", note: "is the service still awaiting its first release?" });
@@ -359,6 +362,7 @@ export const JOBS: Job[] = [
             ...services(c).map((s) => ({ action: "ecs:DeleteService", resource: String(s.outputs.arn) })),
             { action: "ecs:TagResource", resource: services(c).length > 0 ? String(services(c)[0].outputs.arn) : `arn:aws:ecs:${c.region}:${acct}:service/x/y`, note: "retag a running service" },
             { action: "ssm:PutParameter", resource: `arn:aws:ssm:${c.region}:${acct}:parameter/stageline/${c.stage}/web/task-definition`, note: "code owns the revision" },
+            { action: "ecs:RegisterTaskDefinition", resource: `arn:aws:ecs:${c.region}:${acct}:task-definition/${c.stage === "prod" ? "staging" : "prod"}-web:9`, note: "another stage's family" },
             { action: "application-autoscaling:RegisterScalableTarget", resource: `arn:aws:application-autoscaling:${c.region}:${acct}:scalable-target/0123456789abcdef0123`, context: SCALING_CONTEXT, note: "a scalable target not of its services" },
             ...scalableTargets(c).map((t) => ({ action: "application-autoscaling:DeregisterScalableTarget", resource: String(t.outputs.arn), note: "remove a service's autoscaling" })),
         ],
