@@ -10,18 +10,9 @@ import { BRANCHES, RELEASE_BRANCH, STAGE_BRANCH } from "../lib/branches";
 import { STAGES } from "../lib/stage";
 import { MANAGED_BRANCHES, STAGE_DEFAULTS } from "../infra/config";
 import { STAGE_BRANCHES } from "../components/githubRepos";
+import { ROOT, sourcesUnder } from "./fixtures/sources";
 
-const ROOT = path.resolve(__dirname, "..");
 
-function sourcesUnder(dir: string): string[] {
-    const out: string[] = [];
-    for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-        const rel = path.join(dir, entry.name);
-        if (entry.isDirectory()) out.push(...sourcesUnder(rel));
-        else if (/\.ts$/.test(entry.name)) out.push(rel);
-    }
-    return out;
-}
 
 /** A branch name as a string literal, `"qa"` or `'main'` (not `"main-…"`, not `name + "main"`, not a comment's `main`). */
 function branchLiterals(text: string, branches: readonly string[]): string[] {
@@ -48,7 +39,7 @@ describe("branches: one list (lib/branches.ts)", () => {
     it("GIVEN the sources under components/, infra/, lib/, tools/ THEN no file but lib/branches.ts spells a branch name (qa, main) as a literal", () => {
         const found: string[] = [];
         for (const dir of ["components", "infra", "lib", "tools"]) {
-            for (const file of sourcesUnder(dir)) {
+            for (const file of sourcesUnder(dir, /\.ts$/)) {
                 if (file === path.join("lib", "branches.ts")) continue;
                 const text = fs.readFileSync(path.join(ROOT, file), "utf8");
                 for (const line of branchLiterals(text, ["qa", "main"])) found.push(`${file}: ${line.trim()}`);

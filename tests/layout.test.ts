@@ -13,18 +13,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
+import { ROOT, sourcesUnder } from "./fixtures/sources";
 
-const ROOT = path.resolve(__dirname, "..");
 
-function sourcesUnder(dir: string): string[] {
-    const out: string[] = [];
-    for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-        const rel = path.join(dir, entry.name);
-        if (entry.isDirectory()) out.push(...sourcesUnder(rel));
-        else if (/\.(ts|js)$/.test(entry.name)) out.push(rel);
-    }
-    return out;
-}
 
 /** Every module a file imports (import … from, export … from, import(), require()), resolved to a repository path. */
 export function importsOf(file: string, text = fs.readFileSync(path.join(ROOT, file), "utf8")): string[] {

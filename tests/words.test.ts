@@ -8,8 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import * as deliveryPipeline from "../components/deliveryPipeline";
+import { ROOT, sourcesUnder } from "./fixtures/sources";
 
-const ROOT = path.resolve(__dirname, "..");
 const DIRS = ["components", "infra", "lib", "tools"];
 
 /** Fields named `environment` that are a contract, not our choice of word (README "Words"). */
@@ -18,15 +18,6 @@ const ENVIRONMENT_FIELDS_KEPT: Record<string, string> = {
     "components/service.ts": "ServiceArgs.environment: the config key's value, handed to ECS's own `environment`",
 };
 
-function sourcesUnder(dir: string): string[] {
-    const out: string[] = [];
-    for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-        const rel = path.join(dir, entry.name);
-        if (entry.isDirectory()) out.push(...sourcesUnder(rel));
-        else if (/\.ts$/.test(entry.name) && !entry.name.endsWith(".d.ts")) out.push(rel);
-    }
-    return out;
-}
 
 interface Named {
     readonly file: string;
@@ -57,7 +48,7 @@ export function declarations(file: string, text: string): Named[] {
     return out;
 }
 
-const ALL = DIRS.flatMap(sourcesUnder).flatMap((f) => declarations(f.split(path.sep).join("/"), fs.readFileSync(path.join(ROOT, f), "utf8")));
+const ALL = DIRS.flatMap((d) => sourcesUnder(d, /^(?!.*\.d\.ts$).*\.ts$/)).flatMap((f) => declarations(f.split(path.sep).join("/"), fs.readFileSync(path.join(ROOT, f), "utf8")));
 const show = (d: Named) => `${d.file}: ${d.name}: ${d.holds}`;
 
 describe("words: one meaning per word (README \"Words\")", () => {
