@@ -21,6 +21,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Stage } from "../lib/stage";
 import { ALB_CONDITION_VALUES_PER_RULE } from "../lib/awsLimits";
+import { PROD_MIN_AZS, PROD_MIN_TASKS } from "../lib/prodRedundancy";
 import { createEc2Runtime, Ec2Runtime, validateEc2Service } from "./ec2Runtime";
 import { AppServiceArgs, FargateRuntimeArgs, ServiceArgs, ServiceCtx } from "./service";
 import { EnvironmentRefs } from "./types";
@@ -66,7 +67,7 @@ export function validateAppServiceArgs(name: string, args: AppServiceArgs): stri
         if (key in s.environment) problems.push(`${label} sets ${key} in environment; the component sets it from the database connection`);
     }
     if (args.env.workloadSubnetIds.length === 0) problems.push(`${label} has no workload subnets to run in`);
-    if (s.minCount >= 2 && args.env.workloadSubnetIds.length < 2) {
+    if (s.minCount >= PROD_MIN_TASKS && args.env.workloadSubnetIds.length < PROD_MIN_AZS) {
         const what = args.runtime.kind === "ec2" ? "instances" : "tasks";
         problems.push(`${label} runs at least ${s.minCount} ${what} but the stage has workload subnets in one AZ; ${what} could not spread across AZs`);
     }

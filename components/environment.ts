@@ -14,7 +14,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Stage } from "../lib/stage";
 import { parseCidr, subnetCidr, SubnetTier } from "../lib/cidr";
-import { LOG_RETENTION_DAYS } from "../lib/awsLimits";
+import { LOG_RETENTION_DAYS, SUBNET_MIN_AZS } from "../lib/awsLimits";
+import { PLATFORM_TLS_POLICY } from "../lib/tlsPolicy";
 import { SecureBucket } from "./secureBucket";
 import { EnvironmentRefs, Tags } from "./types";
 import { keepData } from "./dataGuard";
@@ -30,8 +31,8 @@ export interface NetworkArgs {
     /** Availability Zones the stage's workloads (tasks, NAT) run in. */
     readonly azCount: number;
     /**
-     * AZs that get subnets: the first `max(azCount, 2)` letters of the region unless configured.
-     * Always at least two, since an ALB and an RDS subnet group need two AZs, even in dev.
+     * AZs that get subnets: the first `max(azCount, SUBNET_MIN_AZS)` letters of the region unless configured.
+     * Always at least two, since an ALB and an RDS subnet group need two AZs, even in dev (lib/awsLimits.ts).
      */
     readonly availabilityZones: readonly string[];
     /** One NAT gateway per workload AZ (`perAz`) or one for the whole stage (`single`). */
@@ -91,8 +92,8 @@ export interface EnvironmentArgs {
     readonly protectData?: boolean;
 }
 
-/** The TLS policy of HTTPS listeners: TLS 1.3 and 1.2 only, forward-secret ciphers. */
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** The TLS policy of HTTPS listeners: TLS 1.3 and 1.2 only, forward-secret ciphers (lib/tlsPolicy.ts, with AWS's page). */
+export const TLS_POLICY = PLATFORM_TLS_POLICY;
 
 /** AWS managed rule groups on every web ACL, in priority order. */
 export const WAF_MANAGED_RULE_GROUPS = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"] as const;
@@ -118,8 +119,8 @@ export function validateEnvironmentArgs(args: EnvironmentArgs): string[] {
     const azs = n.availabilityZones;
 
     if (!parseCidr(n.cidr)) problems.push(`network.cidr ${JSON.stringify(n.cidr)} is not an IPv4 CIDR block on its network boundary`);
-    if (azs.length < 2) {
-        problems.push(`network.availabilityZones has ${azs.length}; subnets need at least 2 Availability Zones (a load balancer and a database subnet group span two)`);
+    if (azs.length < SUBNET_MIN_AZS) {
+        problems.push(`network.availabilityZones has ${azs.length}; subnets need at least ${SUBNET_MIN_AZS} Availability Zones (a load balancer and a database subnet group span two)`);
     }
     const dupes = azs.filter((az, i) => azs.indexOf(az) !== i);
     if (dupes.length > 0) problems.push(`network.availabilityZones lists ${dupes.join(", ")} more than once`);

@@ -18,6 +18,10 @@ const CREATE_TARGET_GROUP = "https://docs.aws.amazon.com/elasticloadbalancing/la
 // ECS Tag: "Maximum number of tags per resource - 50 … key length - 128 … value length - 256 … Do not use aws:".
 const TAG_RESTRICTIONS = "https://docs.aws.amazon.com/sdkfornet/v3/apidocs/items/ECS/TTag.html";
 const LOG_RETENTION = "https://docs.aws.amazon.com/goto/WebAPI/logs/PutRetentionPolicy";
+// CreateLoadBalancer Subnets / SubnetMappings: "[Application Load Balancers] You must specify subnets from at least two Availability Zones."
+const CREATE_LOAD_BALANCER_SUBNETS = "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/elasticloadbalancingv2/aws.sdk.kotlin.services.elasticloadbalancingv2.model/-create-load-balancer-request/subnet-mappings.html";
+// CreateDBSubnetGroup: "DB subnet groups must contain at least one subnet in at least two AZs in the AWS Region."
+const CREATE_DB_SUBNET_GROUP = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html";
 
 /** Rules per Application Load Balancer, excluding default rules (adjustable quota). */
 export const ALB_RULES_PER_LOAD_BALANCER: AwsLimit = { value: 100, what: "rules per Application Load Balancer (excluding the default rule)", doc: ALB_QUOTAS };
@@ -39,6 +43,16 @@ export const TAG_KEY_LENGTH: AwsLimit = { value: 128, what: "characters in a tag
 export const TAG_VALUE_LENGTH: AwsLimit = { value: 256, what: "characters in a tag value", doc: TAG_RESTRICTIONS };
 /** The tag prefix AWS reserves for itself (any case). */
 export const RESERVED_TAG_PREFIX = { prefix: "aws:", doc: TAG_RESTRICTIONS } as const;
+
+/** Availability Zones an Application Load Balancer's subnets must span, internal ones too (any stage). */
+export const ALB_MIN_AZS: AwsLimit = { value: 2, what: "Availability Zones an Application Load Balancer's subnets span", doc: CREATE_LOAD_BALANCER_SUBNETS };
+/** Availability Zones an RDS DB subnet group must cover (DBSubnetGroupDoesNotCoverEnoughAZs otherwise). */
+export const DB_SUBNET_GROUP_MIN_AZS: AwsLimit = { value: 2, what: "Availability Zones a DB subnet group covers", doc: CREATE_DB_SUBNET_GROUP };
+/**
+ * Availability Zones that get subnets in every stage, even a one-AZ dev: the load balancer and the
+ * database subnet group live in them, so both AWS minimums above hold.
+ */
+export const SUBNET_MIN_AZS = Math.max(ALB_MIN_AZS.value, DB_SUBNET_GROUP_MIN_AZS.value);
 
 /** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy retentionInDays). */
 export const LOG_RETENTION_DAYS = { values: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as readonly number[], doc: LOG_RETENTION } as const;

@@ -1,9 +1,9 @@
 /** Load balancer rules: AZ spread in prod, internal in dev, TLS, logs, header hygiene, WAF. */
 import { asList, baseline, dependsOn, known, ofTypes, ResourceRule, Rule, StackRule } from "./rule";
 import { isApplicationLb, isInternetFacing, LB_TYPES, LISTENER_TYPES, T } from "./types";
-
-/** TLS policies that allow TLS 1.2 and newer only. */
-export const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-2|TLS-1-2|FS-1-2)/;
+import { PROD_MIN_AZS } from "../lib/prodRedundancy";
+// TLS policies that allow TLS 1.2 and newer only: the same list the platform picks its policy from (lib/tlsPolicy.ts, with AWS's page).
+import { TLS12_POLICY } from "../lib/tlsPolicy";
 
 export const albRules: Rule[] = [
     {
@@ -18,7 +18,7 @@ export const albRules: Rule[] = [
             const mappings = asList(r.props.subnetMappings as unknown[]);
             const count = Math.max(subnets.length, mappings.length);
             if (count === 0) known(undefined, "subnets");
-            if (count < 2) f.fail(`load balancer "${r.name}" must span at least 2 Availability Zones in prod (it has ${count} subnet).`, r.urn);
+            if (count < PROD_MIN_AZS) f.fail(`load balancer "${r.name}" must span at least ${PROD_MIN_AZS} Availability Zones in prod (it has ${count} subnet).`, r.urn);
         },
     },
     {

@@ -4,6 +4,7 @@
  */
 import { asList, baseline, known, ResourceRule, Rule } from "./rule";
 import { T } from "./types";
+import { PROD_MIN_AZS, PROD_MIN_TASKS } from "../lib/prodRedundancy";
 
 /** True for `true` or `"true"` (launch template and recipe EBS flags are strings in the schema). */
 function isTrue(v: unknown): boolean {
@@ -21,15 +22,15 @@ export const ec2Rules: Rule[] = [
     {
         kind: "resource",
         name: "prod-asg-two-azs",
-        description: "Production Auto Scaling groups run at least 2 instances over subnets in at least 2 Availability Zones, so one instance or one AZ failing leaves the service up.",
+        description: `Production Auto Scaling groups run at least ${PROD_MIN_TASKS} instances over subnets in at least ${PROD_MIN_AZS} Availability Zones, so one instance or one AZ failing leaves the service up.`,
         enforcement: "mandatory",
         stages: ["prod"],
         types: [T.asg],
         check(r, f) {
             const subnets = asList(known(r.props.vpcZoneIdentifiers as string[] | undefined, "vpcZoneIdentifiers"));
-            if (subnets.length < 2) f.fail(`Auto Scaling group "${r.name}" must span at least 2 AZs in prod (vpcZoneIdentifiers has ${subnets.length} subnet${subnets.length === 1 ? "" : "s"}).`, r.urn);
+            if (subnets.length < PROD_MIN_AZS) f.fail(`Auto Scaling group "${r.name}" must span at least ${PROD_MIN_AZS} AZs in prod (vpcZoneIdentifiers has ${subnets.length} subnet${subnets.length === 1 ? "" : "s"}).`, r.urn);
             const min = Number(known(r.props.minSize as number | undefined, "minSize"));
-            if (min < 2) f.fail(`Auto Scaling group "${r.name}" must keep at least 2 instances in prod (minSize is ${min}).`, r.urn);
+            if (min < PROD_MIN_TASKS) f.fail(`Auto Scaling group "${r.name}" must keep at least ${PROD_MIN_TASKS} instances in prod (minSize is ${min}).`, r.urn);
         },
     },
     ...baseline<ResourceRule>("ec2-imdsv2-required", {

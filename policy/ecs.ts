@@ -1,5 +1,6 @@
 /** ECS rules: two tasks in prod, no public IPs, no privileged containers, logs configured. */
 import { AWAITING_FIRST_IMAGE, RELEASE_STATE_TAG } from "../lib/releaseState";
+import { PROD_MIN_TASKS } from "../lib/prodRedundancy";
 import { baseline, known, parseJson, ResourceRule, Rule } from "./rule";
 import { T } from "./types";
 
@@ -36,13 +37,13 @@ export const ecsRules: Rule[] = [
             if (r.props.schedulingStrategy === "DAEMON") return;
             const n = Number(known(r.props.desiredCount, "desiredCount"));
             if (n === 0 && awaitingFirstImage(r)) return;
-            if (n < 2) f.fail(`ECS service "${r.name}" must run at least 2 tasks in prod (desiredCount is ${n}).`, r.urn);
+            if (n < PROD_MIN_TASKS) f.fail(`ECS service "${r.name}" must run at least ${PROD_MIN_TASKS} tasks in prod (desiredCount is ${n}).`, r.urn);
         },
     },
     {
         kind: "resource",
         name: "prod-autoscaling-min-two",
-        description: "A production ECS service's autoscaling target never lets it scale below two tasks: a minimum under 2 undoes prod-ecs-service-two-tasks at the first scale-in.",
+        description: `A production ECS service's autoscaling target never lets it scale below two tasks: a minimum under ${PROD_MIN_TASKS} undoes prod-ecs-service-two-tasks at the first scale-in.`,
         enforcement: "mandatory",
         stages: ["prod"],
         types: [T.appAutoscalingTarget],
@@ -50,7 +51,7 @@ export const ecsRules: Rule[] = [
             if (r.props.scalableDimension !== "ecs:service:DesiredCount") return;
             const min = Number(known(r.props.minCapacity, "minCapacity"));
             if (min === 0 && Number(known(r.props.maxCapacity, "maxCapacity")) === 0 && awaitingFirstImage(r)) return;
-            if (min < 2) f.fail(`autoscaling target "${r.name}" lets an ECS service scale to ${min} task(s) in prod (minCapacity is ${min}); at least 2.`, r.urn);
+            if (min < PROD_MIN_TASKS) f.fail(`autoscaling target "${r.name}" lets an ECS service scale to ${min} task(s) in prod (minCapacity is ${min}); at least ${PROD_MIN_TASKS}.`, r.urn);
         },
     },
     {

@@ -1,6 +1,7 @@
 /** Network rules: AZ spread and NAT in prod, nothing public in dev, flow logs, internet ingress. */
 import { asList, baseline, dependsOn, known, ofTypes, Rule, StackRule, Subject } from "./rule";
 import { LB_TYPES, T } from "./types";
+import { PROD_MIN_AZS } from "../lib/prodRedundancy";
 
 /** Subnet tiers, read from the `tier`/`Name` tag or the resource name (`prod-private-eu-west-1a`). */
 export const TIERS = ["public", "private", "isolated"] as const;
@@ -95,7 +96,7 @@ export const networkRules: Rule[] = [
                 });
             }
             for (const [tier, azs] of byTier) {
-                if (!f.sawUnknown && azs.size < 2) f.fail(`prod subnets of tier "${tier}" span ${azs.size} Availability Zone (${[...azs].join(", ")}); each tier needs at least 2.`);
+                if (!f.sawUnknown && azs.size < PROD_MIN_AZS) f.fail(`prod subnets of tier "${tier}" span ${azs.size} Availability Zone (${[...azs].join(", ")}); each tier needs at least ${PROD_MIN_AZS}.`);
             }
         },
     },
@@ -110,8 +111,8 @@ export const networkRules: Rule[] = [
             if (nats.length === 0) return; // no internet egress at all: nothing single-pointed
             const subnets = new Set<string>();
             for (const n of nats) f.guard(n, () => subnets.add(String(known(n.props.subnetId, "subnetId"))));
-            if (!f.sawUnknown && subnets.size < 2) {
-                f.fail(`prod has ${nats.length} NAT gateway(s) in ${subnets.size} subnet(s); a single NAT gateway is a single point of failure for every AZ: put one in each workload AZ (at least 2).`);
+            if (!f.sawUnknown && subnets.size < PROD_MIN_AZS) {
+                f.fail(`prod has ${nats.length} NAT gateway(s) in ${subnets.size} subnet(s); a single NAT gateway is a single point of failure for every AZ: put one in each workload AZ (at least ${PROD_MIN_AZS}).`);
             }
         },
     },

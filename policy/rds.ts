@@ -1,6 +1,7 @@
 /** RDS rules: production Multi-AZ and data safety, staging on production's database, the baseline. */
 import { asList, baseline, dependsOn, known, ofTypes, ResourceRule, Rule } from "./rule";
 import { T } from "./types";
+import { PROD_MIN_AURORA_INSTANCES, PROD_MIN_AZS } from "../lib/prodRedundancy";
 
 const DB_TYPES = [T.rdsInstance, T.rdsCluster];
 
@@ -19,8 +20,8 @@ export const rdsRules: Rule[] = [
                     const mine = instances.filter((i) => (i.dependencies ? dependsOn(i, cluster) : i.props.clusterIdentifier === known(cluster.props.clusterIdentifier, "clusterIdentifier")));
                     const azs = new Set([...mine.map((i) => i.props.availabilityZone).filter((az) => typeof az === "string"), ...asList(cluster.props.availabilityZones as string[])]);
                     const unplaced = mine.some((i) => i.props.availabilityZone === undefined);
-                    if (mine.length < 2) f.fail(`Aurora cluster "${cluster.name}" has ${mine.length} instance(s) in prod; it needs at least 2 (a writer and a reader in another AZ to fail over to).`, cluster.urn);
-                    else if (!unplaced && azs.size < 2) f.fail(`Aurora cluster "${cluster.name}" places its ${mine.length} instances in one Availability Zone (${[...azs].join(", ")}); prod needs at least 2.`, cluster.urn);
+                    if (mine.length < PROD_MIN_AURORA_INSTANCES) f.fail(`Aurora cluster "${cluster.name}" has ${mine.length} instance(s) in prod; it needs at least ${PROD_MIN_AURORA_INSTANCES} (a writer and a reader in another AZ to fail over to).`, cluster.urn);
+                    else if (!unplaced && azs.size < PROD_MIN_AZS) f.fail(`Aurora cluster "${cluster.name}" places its ${mine.length} instances in one Availability Zone (${[...azs].join(", ")}); prod needs at least ${PROD_MIN_AZS}.`, cluster.urn);
                 });
             }
         },

@@ -16,6 +16,10 @@ import { EnvironmentRefs } from "../components/types";
 import { fixtureReferences, planStack, ROOT } from "../tools/harness";
 import { judgeStack, JudgedResource } from "../policy/run";
 import { maxServiceNameLength, SERVICE_NAME_TEMPLATE } from "../lib/names";
+import { PROD_MIN_AURORA_INSTANCES, PROD_MIN_AZS, PROD_MIN_TASKS } from "../lib/prodRedundancy";
+import { SUBNET_MIN_AZS } from "../lib/awsLimits";
+import { PLATFORM_TLS_POLICY, TLS12_POLICY } from "../lib/tlsPolicy";
+import { T } from "../policy/types";
 
 const STACK = "test";
 
@@ -232,5 +236,149 @@ describe("One rule, one place: the policy pack judges the same limits the config
             assert.ok(groups.some((g) => g.props.retentionInDays === days), `${days} days reached a log group`);
             assert.deepEqual(retentionViolations(groups), [], `${days} days`);
         }
+    });
+});
+
+describe("One rule, one place: prod's redundancy minimums (lib/prodRedundancy.ts), config and policy pack agree at the boundary", function () {
+    this.timeout(120_000);
+    const PROD = "prod";
+    const prodRaw = (): RawConfig => readStackFile(path.join(ROOT, `Pulumi.${PROD}.yaml`)).config;
+    const urn = (type: string, name: string) => `urn:pulumi:${PROD}::stageline::${type}::${name}`;
+    /** "accepts", or "refuses" with the config's exact message. */
+    function configSays(r: RawConfig): string {
+        try {
+            loadSettings(PROD, r);
+            return "accepts";
+        } catch (e) {
+            return `refuses: ${(e as Error).message}`;
+        }
+    }
+    /** "accepts" or "refuses": whether `policy` reports anything on `resources` (judged as prod). */
+    const policySays = (policy: string, resources: JudgedResource[]) => (judgeStack(resources).some((v) => v.policy === policy) ? "refuses" : "accepts");
+
+    // Prod planned at the minimums: PROD_MIN_AZS workload AZs, PROD_MIN_TASKS tasks.
+    let planned: JudgedResource[] = [];
+    before(async () => {
+        const s = loadSettings(PROD, withPatch(withPatch(prodRaw(), "network", { azCount: PROD_MIN_AZS }), "services", { minCount: PROD_MIN_TASKS, desiredCount: PROD_MIN_TASKS }));
+        const plan = await planStack(s, { stackOutputs: fixtureReferences(s) });
+        planned = plan.resources.map((x) => ({ urn: x.urn, type: x.type, name: x.name, props: x.inputs }));
+    });
+    const ofType = (type: string) => planned.filter((x) => x.type === type);
+    const one = (type: string) => {
+        const all = ofType(type);
+        assert.equal(all.length, 1, `prod plans one ${type}`);
+        return all[0];
+    };
+
+    it("GIVEN prod planned at the minimums THEN no redundancy rule of the pack reports, and the plan is at the boundary (not above it)", () => {
+        const rules = ["prod-alb-spans-two-azs", "prod-subnets-span-two-azs", "prod-nat-per-az", "prod-ecs-service-two-tasks", "prod-autoscaling-min-two", "prod-rds-multi-az"];
+        assert.deepEqual(judgeStack(planned).filter((v) => rules.includes(v.policy)), []);
+        assert.equal(ofType(T.natGateway).length, PROD_MIN_AZS);
+        assert.equal(one(T.ecsService).props.desiredCount, PROD_MIN_TASKS);
+        assert.equal(one(T.appAutoscalingTarget).props.minCapacity, PROD_MIN_TASKS);
+    });
+
+    it(`GIVEN prod with ${PROD_MIN_AZS - 1} and ${PROD_MIN_AZS} AZs THEN the config and every AZ rule of the pack refuse and accept the same count`, () => {
+        const verdicts: string[] = [];
+        for (const n of [PROD_MIN_AZS - 1, PROD_MIN_AZS]) {
+            verdicts.push(`${n} AZs: config ${configSays(withPatch(prodRaw(), "network", { azCount: n }))}`);
+            // What prod would plan over n AZs: the planned resources cut to n AZs, and fixtures for
+            // the rules prod's own plan does not exercise (an ec2 service's group, an Aurora cluster).
+            const subnets = ofType(T.subnet);
+            const azs = [...new Set(subnets.map((x) => String(x.props.availabilityZone)))].slice(0, n);
+            const lb = planned.filter((x) => x.type === T.lb || x.type === T.albLb);
+            const asg: JudgedResource = { urn: urn(T.asg, "web"), type: T.asg, name: "web", props: { vpcZoneIdentifiers: azs.map((az) => `subnet-${az}`), minSize: PROD_MIN_TASKS } };
+            const cluster: JudgedResource = { urn: urn(T.rdsCluster, "db"), type: T.rdsCluster, name: "db", props: { clusterIdentifier: "db" } };
+            const members = Array.from({ length: Math.max(PROD_MIN_AURORA_INSTANCES, n) }, (_, i): JudgedResource => ({ urn: urn(T.rdsClusterInstance, `db-${i}`), type: T.rdsClusterInstance, name: `db-${i}`, props: { clusterIdentifier: "db", availabilityZone: azs[i % n] } }));
+            const cases: [string, JudgedResource[]][] = [
+                ["prod-alb-spans-two-azs", lb.map((x) => ({ ...x, props: { ...x.props, subnets: (x.props.subnets as string[]).slice(0, n) } }))],
+                ["prod-subnets-span-two-azs", subnets.filter((x) => azs.includes(String(x.props.availabilityZone)))],
+                ["prod-nat-per-az", ofType(T.natGateway).slice(0, n)],
+                ["prod-asg-two-azs", [asg]],
+                ["prod-aurora-two-azs", [cluster, ...members]],
+            ];
+            for (const [policy, resources] of cases) verdicts.push(`${n} AZs: ${policy} ${policySays(policy, resources)}`);
+        }
+        const no = PROD_MIN_AZS - 1;
+        assert.deepEqual(verdicts, [
+            `${no} AZs: config refuses: Invalid configuration for stack "prod" (1 problem):\n  - stageline:network.azCount is ${no}; allowed: an integer from ${PROD_MIN_AZS} to 6 (prod serves traffic from at least two Availability Zones)`,
+            `${no} AZs: prod-alb-spans-two-azs refuses`,
+            `${no} AZs: prod-subnets-span-two-azs refuses`,
+            `${no} AZs: prod-nat-per-az refuses`,
+            `${no} AZs: prod-asg-two-azs refuses`,
+            `${no} AZs: prod-aurora-two-azs refuses`,
+            `${PROD_MIN_AZS} AZs: config accepts`,
+            `${PROD_MIN_AZS} AZs: prod-alb-spans-two-azs accepts`,
+            `${PROD_MIN_AZS} AZs: prod-subnets-span-two-azs accepts`,
+            `${PROD_MIN_AZS} AZs: prod-nat-per-az accepts`,
+            `${PROD_MIN_AZS} AZs: prod-asg-two-azs accepts`,
+            `${PROD_MIN_AZS} AZs: prod-aurora-two-azs accepts`,
+        ]);
+    });
+
+    it(`GIVEN a prod service with ${PROD_MIN_TASKS - 1} and ${PROD_MIN_TASKS} tasks THEN the config and every task rule of the pack refuse and accept the same count`, () => {
+        const verdicts: string[] = [];
+        for (const n of [PROD_MIN_TASKS - 1, PROD_MIN_TASKS]) {
+            verdicts.push(`${n} tasks: config ${configSays(withPatch(prodRaw(), "services", { minCount: n, desiredCount: n }))}`);
+            // The planned service and its scalable target with n tasks (what minCount/desiredCount become).
+            const service = one(T.ecsService);
+            const target = one(T.appAutoscalingTarget);
+            const asg: JudgedResource = { urn: urn(T.asg, "web"), type: T.asg, name: "web", props: { vpcZoneIdentifiers: ["subnet-a", "subnet-b", "subnet-c"].slice(0, PROD_MIN_AZS), minSize: n } };
+            const cases: [string, JudgedResource[]][] = [
+                ["prod-ecs-service-two-tasks", [{ ...service, props: { ...service.props, desiredCount: n } }]],
+                ["prod-autoscaling-min-two", [{ ...target, props: { ...target.props, minCapacity: n } }]],
+                ["prod-asg-two-azs", [asg]],
+            ];
+            for (const [policy, resources] of cases) verdicts.push(`${n} tasks: ${policy} ${policySays(policy, resources)}`);
+        }
+        const no = PROD_MIN_TASKS - 1;
+        assert.deepEqual(verdicts, [
+            `${no} tasks: config refuses: Invalid configuration for stack "prod" (1 problem):\n  - stageline:services[web].minCount is ${no}; allowed: ${PROD_MIN_TASKS} or more in prod (at least two tasks, spread across AZs)`,
+            `${no} tasks: prod-ecs-service-two-tasks refuses`,
+            `${no} tasks: prod-autoscaling-min-two refuses`,
+            `${no} tasks: prod-asg-two-azs refuses`,
+            `${PROD_MIN_TASKS} tasks: config accepts`,
+            `${PROD_MIN_TASKS} tasks: prod-ecs-service-two-tasks accepts`,
+            `${PROD_MIN_TASKS} tasks: prod-autoscaling-min-two accepts`,
+            `${PROD_MIN_TASKS} tasks: prod-asg-two-azs accepts`,
+        ]);
+    });
+
+    it("GIVEN prod's database without Multi-AZ THEN the config refuses it, and the pack refuses the planned instance so changed", () => {
+        const db = one(T.rdsInstance);
+        const verdicts = [true, false].map((multiAz) => `multiAz ${multiAz}: config ${configSays(withPatch(prodRaw(), "database", { multiAz }))}, policy ${policySays("prod-rds-multi-az", [{ ...db, props: { ...db.props, multiAz } }])}`);
+        assert.deepEqual(verdicts, [
+            "multiAz true: config accepts, policy accepts",
+            'multiAz false: config refuses: Invalid configuration for stack "prod" (1 problem):\n  - stageline:database.multiAz is false; allowed: true in prod (production\'s database is Multi-AZ), policy refuses',
+        ]);
+    });
+
+    it(`GIVEN subnets in ${SUBNET_MIN_AZS - 1} and ${SUBNET_MIN_AZS} AZs in any stage THEN the config and the Environment refuse and accept the same (an ALB and a DB subnet group need two, lib/awsLimits.ts)`, () => {
+        const verdicts: string[] = [];
+        const ok = loadSettings(STACK, raw());
+        for (const n of [SUBNET_MIN_AZS - 1, SUBNET_MIN_AZS]) {
+            const availabilityZones = ok.network.availabilityZones.slice(0, n);
+            const config = (() => {
+                try {
+                    loadSettings(STACK, withPatch(raw(), "network", { azCount: 1, natGateways: "single", availabilityZones }));
+                    return "accepts";
+                } catch {
+                    return "refuses";
+                }
+            })();
+            const env = validateEnvironmentArgs({ stage: ok.stage, region: ok.region, network: { ...ok.network, azCount: 1, natGateways: "single", availabilityZones }, edge: ok.edge, alerts: ok.alerts, keepData: holdsProductionData(ok), tags: {} });
+            verdicts.push(`${n} AZs: config ${config}, Environment ${env.length === 0 ? "accepts" : "refuses"}`);
+        }
+        assert.deepEqual(verdicts, [`${SUBNET_MIN_AZS - 1} AZs: config refuses, Environment refuses`, `${SUBNET_MIN_AZS} AZs: config accepts, Environment accepts`]);
+    });
+
+    it("GIVEN the platform's TLS policy (lib/tlsPolicy.ts) THEN prod's HTTPS listener uses it and the pack's TLS 1.2+ rule (prod-alb-tls-policy) accepts it, and refuses AWS's 2016 default", () => {
+        assert.ok(TLS12_POLICY.test(PLATFORM_TLS_POLICY));
+        const https = planned.filter((x) => (x.type === T.listener || x.type === T.albListener) && x.props.protocol === "HTTPS");
+        assert.equal(https.length, 1);
+        assert.equal(https[0].props.sslPolicy, PLATFORM_TLS_POLICY);
+        const says = (sslPolicy: string) => judgeStack([{ ...https[0], props: { ...https[0].props, sslPolicy } }]).filter((v) => v.policy === "prod-alb-tls-policy").map((v) => v.message);
+        assert.deepEqual(says(PLATFORM_TLS_POLICY), []);
+        assert.deepEqual(says("ELBSecurityPolicy-2016-08"), [`HTTPS listener "${https[0].name}" must use a TLS 1.2+ policy (sslPolicy is ELBSecurityPolicy-2016-08).`]);
     });
 });

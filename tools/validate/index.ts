@@ -8,6 +8,7 @@
 import { RegoEngine, TemplateFile, type Engine, type StandardDiagnostic, type ValidateConfig } from "@aws/cloudformation-validate";
 import type { PlannedResource, StackPlan } from "../harness";
 import { MOCK_ACCOUNT } from "../mocks";
+import { ALB_MIN_AZS } from "../../lib/awsLimits";
 import { MAPPINGS } from "./mappings";
 import { translatePlan, Translation, Skipped } from "./template";
 
@@ -128,7 +129,7 @@ function inOurNames(message: string, t: Translation): string {
     return message.replace(/'([A-Za-z0-9]+)'/g, (all, id: string) => (t.owners[id] ? `'${t.owners[id].name}'` : all));
 }
 
-/** Subnets of every application load balancer span ≥ 2 availability zones (internal ones too). */
+/** Subnets of every application load balancer span ≥ ALB_MIN_AZS availability zones (internal ones too; lib/awsLimits.ts, with AWS's page). */
 export function albZoneFindings(plan: Pick<StackPlan, "resources">): Finding[] {
     const subnets = new Map<string, PlannedResource>();
     for (const r of plan.resources) if (r.type === "aws:ec2/subnet:Subnet" && r.id) subnets.set(r.id, r);
@@ -137,14 +138,14 @@ export function albZoneFindings(plan: Pick<StackPlan, "resources">): Finding[] {
         if ((lb.inputs.loadBalancerType ?? "application") !== "application") continue;
         const ids = (lb.inputs.subnets as string[] | undefined) ?? ((lb.inputs.subnetMappings as { subnetId: string }[] | undefined) ?? []).map((m) => m.subnetId);
         const zones = new Set(ids.map((id) => subnets.get(id)?.inputs.availabilityZone ?? `unknown:${id}`));
-        if (zones.size < 2) {
+        if (zones.size < ALB_MIN_AZS.value) {
             findings.push({
                 severity: "ERROR",
                 ruleId: ALB_AZ_RULE,
                 resource: lb.name,
                 type: lb.type,
                 property: "subnets",
-                message: `An application load balancer needs subnets in at least 2 Availability Zones (internal ones too); ${lb.name} has ${ids.length} subnet(s) in ${zones.size} zone(s)`,
+                message: `An application load balancer needs subnets in at least ${ALB_MIN_AZS.value} Availability Zones (internal ones too); ${lb.name} has ${ids.length} subnet(s) in ${zones.size} zone(s)`,
             });
         }
     }

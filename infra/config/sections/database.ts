@@ -2,6 +2,8 @@
 import { renderGiven } from "../../errors";
 import { DatabaseSettings, OwnedDatabaseSettings } from "../../settings";
 import { engineVersionProblem } from "../../../lib/engineVersionRules";
+import { SUBNET_MIN_AZS } from "../../../lib/awsLimits";
+import { PROD_MIN_AZS } from "../../../lib/prodRedundancy";
 import { PROD_DB } from "../defaults";
 import { overlay } from "../overlay";
 import { SectionContext } from "./context";
@@ -23,8 +25,10 @@ export function resolveDatabase(ctx: SectionContext): DatabaseSettings {
         }
         const prodAzs = db.prodAvailabilityZones ?? ["a", "b", "c"].map((l) => `${region}${l}`);
         const badAzs = prodAzs.filter((az, i) => !az.startsWith(region) || !/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(az) || prodAzs.indexOf(az) !== i);
-        if (prodAzs.length < 2 || prodAzs.length > 6 || badAzs.length > 0) {
-            problems.push({ key: k("database.prodAvailabilityZones"), given: renderGiven(prodAzs), allowed: `2 to 6 distinct Availability Zones of ${region || "the region"}: prod's subnet AZs, in prod's order` });
+        // Prod's subnet AZs: max(azCount, SUBNET_MIN_AZS) with prod's azCount at least PROD_MIN_AZS.
+        const prodMinAzs = Math.max(PROD_MIN_AZS, SUBNET_MIN_AZS);
+        if (prodAzs.length < prodMinAzs || prodAzs.length > 6 || badAzs.length > 0) {
+            problems.push({ key: k("database.prodAvailabilityZones"), given: renderGiven(prodAzs), allowed: `${prodMinAzs} to 6 distinct Availability Zones of ${region || "the region"}: prod's subnet AZs, in prod's order` });
         }
         database = { mode: "shared", prodStack: db.prodStack ?? "", prodAvailabilityZones: prodAzs, prodEngine: db.prodEngine ?? "postgres" };
     } else {

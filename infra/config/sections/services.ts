@@ -1,6 +1,7 @@
 /** Config rules of the `services` section: its values after defaults, and what is wrong with them. */
 import { EdgeSettings, NetworkSettings, ServiceSettings } from "../../settings";
 import { fargateMemoryAllowed, fargateMemoryText } from "../../../lib/awsLimits";
+import { PROD_MIN_AZS, PROD_MIN_TASKS } from "../../../lib/prodRedundancy";
 import { hostnameProblems, serviceNameProblems } from "../../nameRules";
 import { secretAdvice } from "../../secrets";
 import { NS } from "../shapes";
@@ -35,14 +36,14 @@ export function resolveServices(ctx: SectionContext, network: NetworkSettings, e
         if (sv.desiredCount < sv.minCount || sv.desiredCount > sv.maxCount) {
             problems.push({ key: k(`${label}.desiredCount`), given: String(sv.desiredCount), allowed: `from minCount (${sv.minCount}) to maxCount (${sv.maxCount})` });
         }
-        if (stage === "prod" && sv.minCount < 2) {
+        if (stage === "prod" && sv.minCount < PROD_MIN_TASKS) {
             const what = sv.runtime === "ec2" ? "instances in an Auto Scaling group over at least two AZs" : "tasks, spread across AZs";
-            problems.push({ key: k(`${label}.minCount`), given: String(sv.minCount), allowed: `2 or more in prod (at least two ${what})` });
+            problems.push({ key: k(`${label}.minCount`), given: String(sv.minCount), allowed: `${PROD_MIN_TASKS} or more in prod (at least two ${what})` });
         }
-        if (stage !== "prod" && sv.minCount >= 2 && network.azCount < 2) {
+        if (stage !== "prod" && sv.minCount >= PROD_MIN_TASKS && network.azCount < PROD_MIN_AZS) {
             // AppService refuses it too (two or more tasks need workload subnets in two AZs): said here, once, with the key.
             const what = sv.runtime === "ec2" ? "instances" : "tasks";
-            problems.push({ key: k(`${label}.minCount`), given: String(sv.minCount), allowed: `1 while network.azCount is 1 (${sv.minCount} ${what} could not spread across AZs; raise network.azCount to 2 to run ${sv.minCount})` });
+            problems.push({ key: k(`${label}.minCount`), given: String(sv.minCount), allowed: `${PROD_MIN_TASKS - 1} while network.azCount is ${network.azCount} (${sv.minCount} ${what} could not spread across AZs; raise network.azCount to ${PROD_MIN_AZS} to run ${sv.minCount})` });
         }
         if (sv.runtime === "ec2" && sv.initialAmiId === undefined) {
             problems.push({ key: k(`${label}.initialAmiId`), given: "(missing)", allowed: "the AMI id the first instances launch from (an ec2 service needs one until its image pipeline has built an AMI), e.g. ami-0123456789abcdef0" });
