@@ -304,8 +304,12 @@ const CASES: Case[] = [
     {
         rule: "alb-tls-policy",
         scope: "baseline",
-        good: one(T.listener, "https", { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" }),
+        good: (s) => [
+            res(s, T.listener, "https", { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" }),
+            res(s, T.listener, "tls13-only", { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" }),
+        ],
         bad: [
+            { when: "TLS 1.3 with 1.1 still accepted", resources: one(T.listener, "https", { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-1-2021-06" }), message: 'HTTPS listener "https" must use a TLS 1.2+ policy (sslPolicy is ELBSecurityPolicy-TLS13-1-1-2021-06).' },
             { when: "an old policy", resources: one(T.listener, "https", { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-2016-08" }), message: 'HTTPS listener "https" must use a TLS 1.2+ policy (sslPolicy is ELBSecurityPolicy-2016-08).' },
             { when: "the default policy", resources: one(T.listener, "https", { protocol: "HTTPS" }), message: 'HTTPS listener "https" must use a TLS 1.2+ policy (sslPolicy is ELBSecurityPolicy-2016-08 (the default)).' },
         ],
