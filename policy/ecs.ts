@@ -1,7 +1,7 @@
 /** ECS rules: two tasks in prod, no public IPs, no privileged containers, logs configured. */
 import { AWAITING_FIRST_IMAGE, RELEASE_STATE_TAG } from "../lib/releaseState";
-import { PROD_MIN_TASKS } from "../lib/prodRedundancy";
-import { baseline, known, parseJson, ResourceRule, Rule } from "./rule";
+import { PROD_MIN_AZS, PROD_MIN_TASKS } from "../lib/prodRedundancy";
+import { asList, baseline, known, parseJson, ResourceRule, Rule } from "./rule";
 import { T } from "./types";
 
 interface ContainerDefinition {
@@ -38,6 +38,20 @@ export const ecsRules: Rule[] = [
             const n = Number(known(r.props.desiredCount, "desiredCount"));
             if (n === 0 && awaitingFirstImage(r)) return;
             if (n < PROD_MIN_TASKS) f.fail(`ECS service "${r.name}" must run at least ${PROD_MIN_TASKS} tasks in prod (desiredCount is ${n}).`, r.urn);
+        },
+    },
+    {
+        kind: "resource",
+        name: "prod-ecs-service-two-azs",
+        description: `A production service's tasks run in subnets of at least ${PROD_MIN_AZS} Availability Zones, so its tasks can spread and one AZ failing leaves the service up (Fargate spreads a service's tasks across the AZs of its subnets).`,
+        enforcement: "mandatory",
+        stages: ["prod"],
+        types: [T.ecsService],
+        check(r, f) {
+            const net = r.props.networkConfiguration as { subnets?: unknown } | undefined;
+            if (net === undefined) return; // not awsvpc: placement belongs to the cluster's instances (prod-asg-two-azs)
+            const subnets = asList(known(net.subnets as string[] | undefined, "networkConfiguration.subnets"));
+            if (subnets.length < PROD_MIN_AZS) f.fail(`ECS service "${r.name}" must run its tasks in subnets of at least ${PROD_MIN_AZS} Availability Zones in prod (networkConfiguration.subnets has ${subnets.length} subnet${subnets.length === 1 ? "" : "s"}).`, r.urn);
         },
     },
     {

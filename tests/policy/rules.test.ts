@@ -350,6 +350,22 @@ const CASES: Case[] = [
         unknown: { resources: one(T.ecsService, "web", { desiredCount: U.number }), message: unknownMsg(T.ecsService, "web", "desiredCount") },
     },
     {
+        rule: "prod-ecs-service-two-azs",
+        scope: "prod",
+        good: (s) => [
+            res(s, T.ecsService, "web", { networkConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: false } }),
+            res(s, T.ecsService, "bridge", { desiredCount: 2 }),
+        ],
+        bad: [
+            {
+                when: "one subnet",
+                resources: one(T.ecsService, "web", { networkConfiguration: { subnets: ["subnet-a"], assignPublicIp: false } }),
+                message: 'ECS service "web" must run its tasks in subnets of at least 2 Availability Zones in prod (networkConfiguration.subnets has 1 subnet).',
+            },
+        ],
+        unknown: { resources: one(T.ecsService, "web", { networkConfiguration: { subnets: U.array } }), message: unknownMsg(T.ecsService, "web", "networkConfiguration.subnets") },
+    },
+    {
         rule: "prod-autoscaling-min-two",
         scope: "prod",
         good: (s) => [
