@@ -24,7 +24,7 @@
 #   [{"name","cluster","service","container","parameter","scalingResourceId","desiredCount","minCount","maxCount"}],
 #   IMAGE_FILE (default imagedefinitions-$SERVICE.json), DEPLOY_TIMEOUT_MINUTES (default 30),
 #   POLL_SECONDS (default 15). Run by buildspecs/deploy-service.yml; driven by
-#   tests/releaseScripts.test.ts against a stand-in aws.
+#   tests/releaseScripts.test.ts, tests/deployFromCode.test.ts and tests/firstRelease.test.ts against a stand-in aws.
 set -euo pipefail
 : "${SERVICE:?SERVICE is required}" "${DEPLOY_TARGETS:?DEPLOY_TARGETS is required}"
 
@@ -36,6 +36,14 @@ scaling=$(field scalingResourceId); desired=$(field desiredCount); min=$(field m
 for n in "$desired" "$min" "$max"; do
   case "$n" in ''|*[!0-9]*) echo "DEPLOY_TARGETS gives ${SERVICE} no task count and range (desiredCount ${desired}, minCount ${min}, maxCount ${max})" >&2; exit 1 ;; esac
 done
+
+# Range 0..0: the service has never been released (components/firstRelease.ts). Checked before
+# anything is registered, so a service without its scalable target changes nothing.
+current_max=$(aws application-autoscaling describe-scalable-targets --service-namespace ecs --scalable-dimension ecs:service:DesiredCount \
+  --resource-ids "$scaling" --output json | jq -r '.ScalableTargets[0].MaxCapacity // empty')
+[ -n "$current_max" ] || { echo "${scaling} has no scalable target (pulumi up creates it with the service)" >&2; exit 1; }
+first_release=false
+[ "$current_max" = "0" ] && first_release=true
 
 image_file="${IMAGE_FILE:-imagedefinitions-${SERVICE}.json}"
 image=$(jq -r --arg c "$container" '.[] | select(.name==$c) | .imageUri' "$image_file")
@@ -61,16 +69,11 @@ jq --arg c "$container" --arg img "$image" '
 revision=$(aws ecs register-task-definition --cli-input-json file://register-task-definition.json --output json | jq -r .taskDefinition.taskDefinitionArn)
 echo "${service}: ${base##*/} (code) + ${image} -> ${revision##*/}"
 
-# Range 0..0: the service has never been released (components/firstRelease.ts).
-current_max=$(aws application-autoscaling describe-scalable-targets --service-namespace ecs --scalable-dimension ecs:service:DesiredCount \
-  --resource-ids "$scaling" --output json | jq -r '.ScalableTargets[0].MaxCapacity // empty')
-[ -n "$current_max" ] || { echo "${scaling} has no scalable target (pulumi up creates it with the service)" >&2; exit 1; }
 count=()
-if [ "$current_max" = "0" ]; then
+if $first_release; then
   count=(--desired-count "$desired")
   echo "${service}: first release: ${desired} task(s), autoscaling ${min}..${max}"
 fi
-
 aws ecs update-service --cluster "$cluster" --service "$service" --task-definition "$revision" ${count[@]+"${count[@]}"} --output json >/dev/null
 aws application-autoscaling register-scalable-target --service-namespace ecs --scalable-dimension ecs:service:DesiredCount \
   --resource-id "$scaling" --min-capacity "$min" --max-capacity "$max" --output json >/dev/null
@@ -81,7 +84,19 @@ while :; do
     | jq -r '.services[0].deployments[] | select(.status == "PRIMARY") | .rolloutState')
   case "$state" in
     COMPLETED) echo "deployed: ${service} runs ${revision##*/}"; exit 0 ;;
-    FAILED) echo "deployment of ${revision##*/} to ${service} failed (the circuit breaker rolls it back)" >&2; exit 1 ;;
+    FAILED)
+      if $first_release; then
+        # The circuit breaker rolls back to the last completed deployment: the first revision, whose
+        # image does not exist, now at the configured count. Put the service back to waiting instead.
+        # ("rolled back to the last deployment that completed successfully":
+        # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html)
+        aws application-autoscaling register-scalable-target --service-namespace ecs --scalable-dimension ecs:service:DesiredCount \
+          --resource-id "$scaling" --min-capacity 0 --max-capacity 0 --output json >/dev/null
+        aws ecs update-service --cluster "$cluster" --service "$service" --desired-count 0 --output json >/dev/null
+        echo "first release of ${service} failed: it waits again at 0 tasks (autoscaling 0..0) for the next deploy" >&2
+        exit 1
+      fi
+      echo "deployment of ${revision##*/} to ${service} failed (the circuit breaker rolls it back)" >&2; exit 1 ;;
   esac
   [ "$(date +%s)" -lt "$deadline" ] || { echo "deployment of ${revision##*/} to ${service} not complete after ${DEPLOY_TIMEOUT_MINUTES:-30} minutes" >&2; exit 1; }
   sleep "${POLL_SECONDS:-15}"

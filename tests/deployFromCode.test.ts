@@ -73,8 +73,12 @@ describe("the pipeline deploys the task definition code owns (finding 3)", funct
     });
 
     it("GIVEN the parameter names no task definition THEN the deploy stops with the parameter's name", () => {
-        const targets = JSON.parse(deployEnv(after).DEPLOY_TARGETS) as { name: string; parameter: string }[];
-        const w = new World<EcsWorld>({ ecs: { taskDefinitions: {}, services: {}, registered: [], updates: [] }, ssm: { [targets[0].parameter]: "bootstrap" } });
+        const targets = JSON.parse(deployEnv(after).DEPLOY_TARGETS) as { name: string; parameter: string; scalingResourceId: string }[];
+        const w = new World<EcsWorld>({
+            ecs: { taskDefinitions: {}, services: {}, registered: [], updates: [] },
+            ssm: { [targets[0].parameter]: "bootstrap" },
+            autoscaling: { targets: { [targets[0].scalingResourceId]: { min: 1, max: 2 } } },
+        });
         const r = w.run("deploy-service.sh", { ...deployEnv(after), SERVICE: "web" }, { files: { "imagedefinitions-web.json": JSON.stringify([{ name: "web", imageUri: IMAGE }]) } });
         assert.equal(r.status, 1);
         assert.match(r.err, /\/stageline\/test\/web\/task-definition holds no task definition ARN \(bootstrap\)/);

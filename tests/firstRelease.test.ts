@@ -143,7 +143,32 @@ describe("the pipeline's first deploy takes a service out of waiting (finding 7)
         w.dispose();
     });
 
-    it("GIVEN the service has no scalable target THEN the deploy stops naming it, before touching the service", () => {
+    it("GIVEN the first release's deployment fails (the circuit breaker would roll back to the bootstrap revision at the new count) THEN the service waits again at 0 tasks and 0..0, and the step fails saying so", () => {
+        const t = deployTarget(plan, "web");
+        const { w, key } = newStage();
+        (w.state.ecs.services[key] as { rolloutState?: string }).rolloutState = "FAILED";
+        const r = deploy(w);
+        assert.equal(r.status, 1);
+        assert.ok(r.err.includes(`first release of ${t.service} failed: it waits again at 0 tasks (autoscaling 0..0) for the next deploy`), r.err);
+        assert.equal(r.state.ecs.services[key].desiredCount, 0);
+        assert.deepEqual(r.state.autoscaling?.targets[t.scalingResourceId], { min: 0, max: 0 });
+        w.dispose();
+    });
+
+    it("GIVEN a released service whose deployment fails THEN its count and range stay (the circuit breaker rolls back to a working revision)", () => {
+        const t = deployTarget(plan, "web");
+        const { w, key } = newStage();
+        assert.equal(deploy(w).status, 0);
+        (w.state.ecs.services[key] as { rolloutState?: string }).rolloutState = "FAILED";
+        const r = deploy(w);
+        assert.equal(r.status, 1);
+        assert.match(r.err, /failed \(the circuit breaker rolls it back\)/);
+        assert.equal(r.state.ecs.services[key].desiredCount, 2);
+        assert.deepEqual(r.state.autoscaling?.targets[t.scalingResourceId], { min: 2, max: 10 });
+        w.dispose();
+    });
+
+    it("GIVEN the service has no scalable target THEN the deploy stops naming it, before registering or touching anything", () => {
         const t = deployTarget(plan, "web");
         const { w } = newStage();
         w.state.autoscaling = { targets: {} };
@@ -151,6 +176,7 @@ describe("the pipeline's first deploy takes a service out of waiting (finding 7)
         assert.equal(r.status, 1);
         assert.match(r.err, new RegExp(`${t.scalingResourceId.replace(/\//g, "\\/")} has no scalable target \\(pulumi up creates it with the service\\)`));
         assert.deepEqual(r.state.ecs.updates, []);
+        assert.deepEqual(r.state.ecs.registered, []);
         w.dispose();
     });
 });
