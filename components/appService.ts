@@ -131,8 +131,6 @@ export interface FargateRuntime {
     readonly scalableTargetArn: pulumi.Output<string>;
     /** Application Auto Scaling's id of the service: `service/<cluster>/<service>`. */
     readonly scalingResourceId: pulumi.Output<string>;
-    /** True while the service awaits its first image (0 tasks, range 0..0; components/firstRelease.ts). */
-    readonly awaitingFirstImage: pulumi.Output<boolean>;
 }
 
 /** A service's runtime and what it built: narrow on `kind`. */
@@ -277,7 +275,6 @@ function createFargateRuntime(
         taskDefinitionParameterArn: record.arn,
         scalableTargetArn: scaling.arn,
         scalingResourceId: scaling.resourceId,
-        awaitingFirstImage: first.awaiting,
     };
 }
 

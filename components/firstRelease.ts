@@ -33,8 +33,6 @@ import type { Tags } from "./types";
 
 /** Whether a service's repository holds its first image yet, and what that means for its resources. */
 export interface FirstRelease {
-    /** True while the repository holds no image. */
-    readonly awaiting: pulumi.Output<boolean>;
     /** `base` plus the release-state tag while awaiting. */
     tags(base: Tags): pulumi.Output<Tags>;
     /** `configured` once an image exists; 0 while awaiting. */
@@ -44,13 +42,8 @@ export interface FirstRelease {
 /** Asks ECR (through `parent`'s provider) whether `repository` holds an image. */
 export function firstRelease(repository: aws.ecr.Repository, parent: pulumi.Resource): FirstRelease {
     const images = aws.ecr.getImagesOutput({ repositoryName: repository.name, registryId: repository.registryId }, { parent });
-    return releaseState(images.apply((r) => r.imageIds.length === 0));
-}
-
-/** The resources' values for a known (or unknown) awaiting state. Pure: tested directly. */
-export function releaseState(awaiting: pulumi.Output<boolean>): FirstRelease {
+    const awaiting = images.apply((r) => r.imageIds.length === 0);
     return {
-        awaiting,
         tags: (base) => awaiting.apply((a): Tags => (a ? { ...base, [RELEASE_STATE_TAG]: AWAITING_FIRST_IMAGE } : base)),
         count: (configured) => awaiting.apply((a) => (a ? 0 : configured)),
     };
